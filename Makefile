@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test bench install install-test translations config db demo clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d portal/translations --statistics
+
+config: $(VENV)/.installed
+	$(BIN)/python -m portal.bootstrap
+
+db: config translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask divisions load
+	$(BIN)/flask demo load
+
+run: db
+	$(BIN)/gunicorn -c portal/gunicorn_conf.py wsgi:app
+
+# Browser tests drive Debian's Chromium; install it when missing and we may.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); } || echo "chromium is not installed; browser tests will fail"
+
+test: $(VENV)/.installed-test translations chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test translations
+	$(BIN)/python -m bench
+
+clean-venv:
+	rm -rf $(VENV)

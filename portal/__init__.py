@@ -1,0 +1,95 @@
+"""Vào Ra: the province's venue check-in portal."""
+import logging
+import os
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import babel, configure_sqlite, csrf, db, limiter, login_manager, migrate
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def create_app(test_config=None):
+    """Build the app: defaults, instance/config.py, environment, then test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config_module.from_environment())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    _finish_config(app)
+
+    logging.basicConfig(level=app.config["PORTAL_LOG_LEVEL"])
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import errors, i18n, security
+
+    errors.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    _register_cli(app)
+    return app
+
+
+def _finish_config(app):
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "portal.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    app.config["PORTAL_BASE_URL"] = app.config["PORTAL_BASE_URL"].rstrip("/")
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["PORTAL_RATELIMIT_STORAGE_URL"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["PORTAL_TIMEZONE"]
+    relaxed = app.debug or app.testing
+    if not relaxed:
+        if not app.config.get("SECRET_KEY") or len(str(app.config["SECRET_KEY"])) < 32:
+            raise ConfigurationError(
+                "SECRET_KEY is missing or too short: run `make run` once, "
+                "or set SECRET_KEY to at least 32 random characters."
+            )
+        if not app.config.get("PORTAL_DATA_KEY"):
+            raise ConfigurationError("PORTAL_DATA_KEY is missing: run `make run` once, or set it.")
+    secure = app.config["PORTAL_SECURE_COOKIES"]
+    if secure is None:
+        secure = app.config["PORTAL_BASE_URL"].startswith("https://")
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure
+
+
+def _init_extensions(app):
+    from . import models  # noqa: F401  (register every table with the metadata)
+
+    configure_sqlite(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app):
+    from .auth.routes import bp as auth_bp
+    from .public.routes import bp as public_bp
+    from .venues.routes import bp as venues_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(venues_bp)
+
+
+def _register_cli(app):
+    from .demo.cli import demo_cli
+    from .divisions.cli import divisions_cli
+    from .i18n import translate_cli
+
+    app.cli.add_command(divisions_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(translate_cli)

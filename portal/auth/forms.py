@@ -1,0 +1,36 @@
+"""Sign-up and login form shapes."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from ..text import PlainText, VietnamesePhone
+
+
+class SignupForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=120), PlainText()]
+    )
+    phone = StringField(
+        _l("Phone number"),
+        description=_l("You log in with this number."),
+        validators=[DataRequired(_l("Enter your phone number.")), VietnamesePhone()],
+    )
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Length(max=254), Email(_l("Enter a valid email address."))],
+    )
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 8 characters."),
+        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    phone = StringField(_l("Phone number"), validators=[DataRequired(_l("Enter your phone number."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])

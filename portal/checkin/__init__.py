@@ -1,0 +1,1 @@
+"""Visits: checking in and out at a venue."""

@@ -1,0 +1,41 @@
+"""One stay of one visitor at one venue."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+#: How a check-in or check-out happened.
+METHODS = ("self", "staff", "assisted", "auto", "moved")
+
+
+class Visit(db.Model):
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_venue_in", "venue_id", "checked_in_at"),
+        Index("ix_visits_visitor_in", "visitor_id", "checked_in_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random reference used in URLs; never the integer id.
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("visitors.id"))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"))
+    lead_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # When an open visit closes by itself: check-in time plus the venue's default stay.
+    due_out_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    in_method: Mapped[str] = mapped_column(String(10), default="self")
+    out_method: Mapped[str | None] = mapped_column(String(10))
+    # Idempotency key from the check-in form: a retried POST finds the same visit.
+    nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    venue = relationship("Venue", lazy="joined")
+    visitor = relationship("Visitor")
+
+    @property
+    def is_open(self):
+        return self.checked_out_at is None

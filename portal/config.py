@@ -1,0 +1,72 @@
+"""Safe defaults only; secrets come from instance/config.py or the environment."""
+import os
+
+
+class Defaults:
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: instance/portal.sqlite3
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    PORTAL_BASE_URL = "http://127.0.0.1:8000"
+    PORTAL_PROVINCE = "79"
+    PORTAL_TIMEZONE = "Asia/Ho_Chi_Minh"
+    PORTAL_DEFAULT_LOCALE = "vi"
+    PORTAL_LOCALES = ("vi", "en")
+    PORTAL_RETENTION_DAYS = 28
+    PORTAL_DATA_KEY = None
+    PORTAL_RATELIMIT_STORAGE_URL = "memory://"
+    PORTAL_CHECKIN_LIMIT = "30 per minute"
+    PORTAL_LOOKUP_LIMIT = "60 per minute"
+    PORTAL_SECURE_COOKIES = None  # None: Secure when PORTAL_BASE_URL is https
+    PORTAL_SQLITE_BUSY_TIMEOUT_MS = 10000
+    PORTAL_LOG_LEVEL = "INFO"
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+
+#: Settings that may come from the environment, with how to read them.
+ENV_SETTINGS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "PORTAL_BASE_URL": str,
+    "PORTAL_PROVINCE": str,
+    "PORTAL_TIMEZONE": str,
+    "PORTAL_RETENTION_DAYS": int,
+    "PORTAL_DATA_KEY": str,
+    "PORTAL_RATELIMIT_STORAGE_URL": str,
+    "PORTAL_CHECKIN_LIMIT": str,
+    "PORTAL_LOOKUP_LIMIT": str,
+    "PORTAL_SECURE_COOKIES": lambda v: v.lower() in ("1", "true", "yes", "on"),
+    "PORTAL_SQLITE_BUSY_TIMEOUT_MS": int,
+    "PORTAL_LOG_LEVEL": str,
+}
+
+
+def database_url(url):
+    """Map the usual PostgreSQL URL forms onto the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(environ=None):
+    """Read the documented settings from the environment."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for name, parse in ENV_SETTINGS.items():
+        if name in environ and environ[name] != "":
+            found[name] = parse(environ[name])
+    if "DATABASE_URL" in found:
+        found["SQLALCHEMY_DATABASE_URI"] = database_url(found.pop("DATABASE_URL"))
+    return found

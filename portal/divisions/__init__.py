@@ -1,0 +1,1 @@
+"""Administrative divisions: the province's wards and communes."""

@@ -1,0 +1,6 @@
+"""Import every model so Alembic and the app see the whole schema."""
+from .auth.models import User, UserWard, VenueStaff  # noqa: F401
+from .checkin.models import Visit  # noqa: F401
+from .divisions.models import Division  # noqa: F401
+from .venues.models import RetiredToken, Venue  # noqa: F401
+from .visitors.models import Device, Visitor  # noqa: F401

@@ -1,0 +1,1 @@
+"""Public pages: home, short-code look-up, health check."""

@@ -1,0 +1,84 @@
+"""Shared input rules: clean text and Vietnamese phone numbers."""
+import re
+import unicodedata
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def clean_text(value):
+    """NFC-normalise and strip; None for None."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def has_control_chars(value):
+    return bool(value and _CONTROL.search(value))
+
+
+def has_symbols(value):
+    """Emoji and pictographs: the poster font cannot print them."""
+    return bool(value) and any(
+        unicodedata.category(ch) in ("So", "Cs", "Co") or ord(ch) > 0xFFFF for ch in value
+    )
+
+
+def has_markup(value):
+    return bool(value and re.search(r"[<>]", value))
+
+
+def normalise_phone(raw):
+    """A Vietnamese phone number in E.164 form (+84…), or ValueError."""
+    raw = (raw or "").strip()
+    if not raw or len(raw) > 20:
+        raise ValueError("empty or too long")
+    try:
+        number = phonenumbers.parse(raw, "VN")
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("not a phone number") from exc
+    if number.country_code != 84 or not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid Vietnamese number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164):
+    """A stored +84 number in the national format people know (0912 345 678)."""
+    try:
+        number = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+class PlainText:
+    """Reject control characters and angle brackets; store NFC-normalised text."""
+
+    def __init__(self, allow_markup=False):
+        self.allow_markup = allow_markup
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        field.data = clean_text(field.data)
+        if has_control_chars(field.data):
+            raise ValidationError(_l("Remove the invisible control characters."))
+        if has_symbols(field.data):
+            raise ValidationError(_l("Use letters, digits and punctuation only, without emoji."))
+        if not self.allow_markup and has_markup(field.data):
+            raise ValidationError(_l("Do not use the characters < and >."))
+
+
+class VietnamesePhone:
+    """Validate and normalise a Vietnamese phone number to +84…."""
+
+    def __call__(self, form, field):
+        try:
+            field.data = normalise_phone(field.data)
+        except ValueError as exc:
+            raise ValidationError(
+                _l("Enter a Vietnamese phone number, for example 0912 345 678.")
+            ) from exc

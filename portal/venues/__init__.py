@@ -1,0 +1,1 @@
+"""Venues, their tokens, short codes and posters."""

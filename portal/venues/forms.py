@@ -1,0 +1,52 @@
+"""Venue form shape."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from ..text import PlainText, VietnamesePhone
+from .models import CATEGORIES
+
+
+class VenueForm(FlaskForm):
+    name = StringField(
+        _l("Name of the place"),
+        validators=[DataRequired(_l("Enter the name of the place.")), Length(max=200), PlainText()],
+    )
+    category = SelectField(
+        _l("Kind of place"),
+        choices=[("", _l("Choose…"))] + list(CATEGORIES.items()),
+        validators=[DataRequired(_l("Choose the kind of place."))],
+    )
+    registration_number = StringField(
+        _l("Business registration or tax number"),
+        description=_l("10 or 13 digits, e.g. 3700123456. Household businesses may leave it empty."),
+        validators=[
+            Optional(),
+            Regexp(r"^\d{10}(-?\d{3})?$", message=_l("Enter 10 digits, or 10 digits and a 3-digit branch number.")),
+        ],
+    )
+    address = StringField(
+        _l("Street address"),
+        description=_l("House number and street; the ward is chosen below."),
+        validators=[DataRequired(_l("Enter the address.")), Length(max=300), PlainText()],
+    )
+    ward_code = SelectField(
+        _l("Ward or commune"), choices=[], validators=[DataRequired(_l("Choose the ward or commune."))]
+    )
+    contact_phone = StringField(
+        _l("Contact phone"), validators=[DataRequired(_l("Enter a contact phone number.")), VietnamesePhone()]
+    )
+    default_stay_minutes = IntegerField(
+        _l("Usual length of a visit (minutes)"),
+        description=_l("Visitors who forget to check out are checked out after this time."),
+        default=60,
+        validators=[
+            DataRequired(_l("Enter the usual length of a visit in minutes.")),
+            NumberRange(min=5, max=720, message=_l("Enter a number of minutes from 5 to 720.")),
+        ],
+    )
+
+    def set_wards(self, wards):
+        """Offer the loaded wards of the province (a plain select works without JavaScript)."""
+        self.ward_code.choices = [("", _l("Choose…"))] + [(w.code, w.name) for w in wards]

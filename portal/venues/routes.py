@@ -1,0 +1,160 @@
+"""Owners register venues, edit them, print posters and retire tokens."""
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..divisions.services import wards_of
+from ..extensions import db
+from ..i18n import local_datetime
+from ..models_base import utcnow
+from ..security import roles_required, venue_for, visible_venues
+from . import poster
+from .forms import VenueForm
+from .services import VenueError, register_venue, retire_token, short_url, update_venue
+
+bp = Blueprint("venues", __name__, url_prefix="/venues")
+
+VENUE_ERRORS = {
+    "ward": lambda: _("Choose a ward or commune of this province."),
+    "duplicate": lambda: _("A venue with this registration number is already registered at this address."),
+}
+
+
+def _form(obj=None):
+    form = VenueForm(obj=obj)
+    form.set_wards(wards_of(current_app.config["PORTAL_PROVINCE"]))
+    return form
+
+
+def _save(form, action):
+    try:
+        venue = action({f: getattr(form, f).data for f in form.data if f != "csrf_token"})
+    except VenueError as exc:
+        getattr(form, exc.field).errors.append(VENUE_ERRORS[exc.code]())
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return venue
+
+
+@bp.route("/")
+@roles_required("owner")
+def index():
+    """The owner's venues."""
+    venues = db.session.scalars(visible_venues(current_user).order_by("name")).all()
+    return render_template("venues/index.html", venues=venues)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("owner")
+def new():
+    """Register a venue."""
+    form = _form()
+    if form.validate_on_submit():
+        province = current_app.config["PORTAL_PROVINCE"]
+        venue = _save(form, lambda values: register_venue(current_user, values, province))
+        if venue is not None:
+            flash(_("Your venue is registered. Print the poster and put it up at the entrance."))
+            return redirect(url_for("venues.show", code=venue.short_code))
+    return render_template("venues/form.html", form=form, venue=None)
+
+
+@bp.route("/<code>/")
+@roles_required("owner")
+def show(code):
+    """One venue: details, poster links, today's figures."""
+    venue = venue_for(current_user, code)
+    return render_template("venues/show.html", venue=venue, extras=venue_page_extras(venue))
+
+
+def venue_page_extras(venue):
+    """Panels other features add to the owner's venue page (figures, check word)."""
+    extras = []
+    for provider in current_app.extensions.get("venue_panels", []):
+        extras.append(provider(venue))
+    return extras
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@roles_required("owner")
+def edit(code):
+    """Change a venue's details."""
+    venue = venue_for(current_user, code)
+    form = _form(obj=venue)
+    if form.validate_on_submit():
+        province = current_app.config["PORTAL_PROVINCE"]
+        if _save(form, lambda values: update_venue(venue, values, province)) is not None:
+            flash(_("Changes saved."))
+            return redirect(url_for("venues.show", code=venue.short_code))
+    return render_template("venues/form.html", form=form, venue=venue)
+
+
+@bp.route("/<code>/retire", methods=["POST"])
+@roles_required("owner")
+def retire(code):
+    """Retire the poster token: old posters stop working, a new poster is made."""
+    venue = venue_for(current_user, code)
+    retire_token(venue, utcnow())
+    db.session.commit()
+    flash(_("The old poster no longer works. Print the new poster and replace the old one."))
+    return redirect(url_for("venues.show", code=venue.short_code))
+
+
+@bp.route("/<code>/poster")
+@roles_required("owner")
+def poster_page(code):
+    """The printable A4 poster page."""
+    venue = venue_for(current_user, code)
+    base = current_app.config["PORTAL_BASE_URL"]
+    return render_template(
+        "venues/poster.html",
+        venue=venue,
+        qr_svg=poster.qr_svg_inline(base, venue),
+        short_url=short_url(base, venue),
+        printed=utcnow(),
+    )
+
+
+def poster_labels(venue):
+    """Poster texts: Vietnamese first, English below, both from the catalogs."""
+    base = current_app.config["PORTAL_BASE_URL"]
+
+    def lines():
+        return [
+            _("Scan this QR code when you COME IN and when you LEAVE."),
+            _("Open your phone camera, point it at the code and tap the link."),
+            _("No camera? Open %(url)s or type the code %(code)s at %(home)s.",
+              url=short_url(base, venue), code=venue.short_code, home=base),
+        ]
+
+    with force_locale("vi"):
+        labels = {
+            "heading": _("Check in and out here"),
+            "code": _("Code"),
+            "instructions": lines(),
+            "printed": _("Printed on %(date)s", date=local_datetime(utcnow())),
+        }
+    with force_locale("en"):
+        labels["secondary"] = lines()
+    return labels
+
+
+@bp.route("/<code>/poster.<kind>")
+@roles_required("owner")
+def poster_file(code, kind):
+    """The poster as SVG, PNG or A4 PDF."""
+    venue = venue_for(current_user, code)
+    base = current_app.config["PORTAL_BASE_URL"]
+    name = f"poster-{venue.short_code}"
+    if kind == "svg":
+        body, mimetype = poster.qr_svg(base, venue), "image/svg+xml"
+    elif kind == "png":
+        body, mimetype = poster.qr_png(base, venue), "image/png"
+    elif kind == "pdf":
+        body, mimetype = poster.poster_pdf(base, venue, utcnow(), poster_labels(venue)), "application/pdf"
+    else:
+        return render_template("errors/404.html"), 404
+    download = request.args.get("download") == "1"
+    headers = {"Content-Disposition": f'{"attachment" if download else "inline"}; filename="{name}.{kind}"'}
+    return Response(body, mimetype=mimetype, headers=headers)

@@ -1,0 +1,1 @@
+"""Visitors, their devices and dependents, and the /me page."""

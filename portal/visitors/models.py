@@ -1,0 +1,46 @@
+"""People who check in, and the devices that remember them."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..crypto import EncryptedText
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+
+class Visitor(db.Model):
+    """A person. Name, phone and ID number are encrypted; *_hash columns serve look-ups.
+
+    A dependent (household member without a phone) has `lead_id` set to the visitor
+    who checks them in.
+    """
+
+    __tablename__ = "visitors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    full_name: Mapped[str] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    id_number: Mapped[str | None] = mapped_column(EncryptedText)
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("visitors.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    dependents = relationship("Visitor", order_by="Visitor.id")
+
+
+class Device(db.Model):
+    """A browser remembered by a long-lived cookie; only the token's hash is stored."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("visitors.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    visitor = relationship("Visitor")

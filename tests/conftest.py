@@ -1,0 +1,162 @@
+"""Shared fixtures: one migrated database per test session, emptied after each test."""
+import base64
+import contextvars
+import os
+import re
+import tempfile
+
+import pytest
+from sqlalchemy import text
+
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.extensions import db
+
+from . import factories
+
+TEST_DATA_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+KEEP_TABLES = {"divisions"}
+
+
+def _database_url(tmpdir):
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmpdir}/test.sqlite3"
+
+
+def base_config(tmpdir, **overrides):
+    """The configuration every test app starts from."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmpdir),
+        "PORTAL_DATA_KEY": TEST_DATA_KEY,
+        "PORTAL_BASE_URL": "https://vaora.example.vn",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PORTAL_RATELIMIT_STORAGE_URL": "memory://",
+        "PORTAL_SECURE_COOKIES": False,
+    }
+    config.update(overrides)
+    return config
+
+
+def reset_schema(app):
+    """Drop everything, then build the schema from the migrations only."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production, not in the test's.
+
+    Afterwards the test's own session is rolled back, so it ends its read snapshot and
+    reloads objects the request may have changed.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        try:
+            db.session.rollback()
+        except RuntimeError:  # no app context in this test
+            pass
+        return response
+
+
+@pytest.fixture(scope="session")
+def db_dir():
+    with tempfile.TemporaryDirectory(prefix="vaora-test-") as tmpdir:
+        yield tmpdir
+
+
+@pytest.fixture(scope="session")
+def _migrated(db_dir):
+    app = create_app(base_config(db_dir))
+    reset_schema(app)
+    with app.app_context():
+        from portal.divisions.services import load_divisions
+
+        load_divisions("79")
+        db.session.commit()
+    return True
+
+
+def empty_tables():
+    """Delete every row except the divisions, children first."""
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name not in KEEP_TABLES:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(db_dir, _migrated):
+    """A factory for apps sharing the test database, with config overrides."""
+    apps = []
+
+    def make(**overrides):
+        app = create_app(base_config(db_dir, **overrides))
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield make
+    if apps:
+        with apps[0].app_context():
+            empty_tables()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app):
+    """Factories bound to the test database: make.owner(), make.venue(owner) …"""
+    return factories.Factories(app)
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login form."""
+
+    def do(user, password=factories.PASSWORD):
+        response = client.post("/auth/login", data={"phone": user.phone, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do
+
+
+def check_page(response, status=200):
+    """A page: expected status, html lang, a unique-looking title and exactly one h1."""
+    html = response.get_data(as_text=True)
+    assert response.status_code == status, html[:800]
+    assert re.search(r'<html lang="(vi|en)">', html)
+    titles = re.findall(r"<title>(.*?)</title>", html, re.S)
+    assert len(titles) == 1 and titles[0].strip(" ·") and "Vào Ra" in titles[0]
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    return html
