@@ -1,6 +1,7 @@
 """Language choice (Vietnamese first), local times, and the `flask translate` commands."""
 import os
 import subprocess
+import sys
 from datetime import timezone
 from urllib.parse import urlsplit
 
@@ -73,7 +74,9 @@ _ROOT = os.path.dirname(os.path.abspath(__file__))
 
 
 def _pybabel(*args):
-    subprocess.run(["pybabel", *args], check=True, cwd=os.path.dirname(_ROOT))
+    # The venv's Babel, even when .venv/bin is not on PATH.
+    command = [sys.executable, "-m", "babel.messages.frontend", *args]
+    subprocess.run(command, check=True, cwd=os.path.dirname(_ROOT))
 
 
 @translate_cli.command("update")
