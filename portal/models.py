@@ -1,6 +1,8 @@
 """Import every model so Alembic and the app see the whole schema."""
+from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import User, UserWard, VenueStaff  # noqa: F401
 from .checkin.models import Visit  # noqa: F401
 from .divisions.models import Division  # noqa: F401
 from .venues.models import RetiredToken, Venue  # noqa: F401
 from .visitors.models import Device, Visitor  # noqa: F401
+from .tracing.models import Case, Exposure, ExposureNotice  # noqa: F401

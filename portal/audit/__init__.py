@@ -1,0 +1,1 @@
+"""Who looked at or exported personal data, when, for which case: append-only."""

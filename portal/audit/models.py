@@ -1,0 +1,27 @@
+"""Audit entries: who asked what about which case, and how many rows came back."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+
+class AuditEntry(db.Model):
+    """One look-up or export of personal data. Holds no personal data of visitors."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_role: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    # What was asked, as key=value pairs of parameters (never the phone or ID number asked for).
+    query: Mapped[str] = mapped_column(String(300))
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    actor = relationship("User", lazy="joined")
+    case = relationship("Case", lazy="joined")

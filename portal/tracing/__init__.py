@@ -1,0 +1,1 @@
+"""Health tracers: cases, a case's visits and contacts, exposure windows that warn visitors."""
