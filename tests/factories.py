@@ -22,8 +22,12 @@ class Factories:
         self.app = app
 
     def wards(self, n=2):
-        """The first n loaded wards of the province."""
-        return list(db.session.scalars(select(Division).order_by(Division.code).limit(n)))
+        """The first n loaded wards of the portal's province."""
+        province = str(self.app.config["PORTAL_PROVINCE"])
+        return list(db.session.scalars(
+            select(Division).where(Division.province_code == province)
+            .order_by(Division.code).limit(n)
+        ))
 
     def user(self, role="owner", phone=None, wards=(), name="Người Dùng Thử"):
         user = create_user(
