@@ -1,0 +1,140 @@
+"""Pass rules: issue, replace (retiring the old pass), find by number, claim a scan.
+
+Every function takes `now` (aware UTC) where time matters and flushes; the caller commits.
+"""
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from ..crypto import lookup_hash, plain_hash
+from ..extensions import db
+from ..text import clean_text
+from ..visitors.models import Device, Visitor
+from . import tokens
+from .models import Pass
+
+#: Two scans of one pass at one venue closer together than this toggle once.
+DEBOUNCE = timedelta(seconds=2)
+
+
+def active_pass(visitor_id):
+    """The visitor's pass in use, or None."""
+    return db.session.scalar(
+        select(Pass)
+        .where(Pass.visitor_id == visitor_id, Pass.retired_at.is_(None))
+        .order_by(Pass.issued_at.desc())
+        .limit(1)
+    )
+
+
+def issue_pass(visitor, now, *, kind="self", issued_by=None):
+    """A new pass for the visitor; any pass they had is retired. Returns the pass."""
+    for old in db.session.scalars(
+        select(Pass).where(Pass.visitor_id == visitor.id, Pass.retired_at.is_(None))
+    ):
+        old.retired_at = now
+    token = tokens.new_token()
+    card = Pass(
+        visitor_id=visitor.id,
+        token_hash=plain_hash(token),
+        token=token,
+        kind=kind,
+        issued_at=now,
+        issued_by_id=issued_by.id if issued_by is not None else None,
+    )
+    db.session.add(card)
+    db.session.flush()
+    return card
+
+
+def pass_for(visitor, now):
+    """The visitor's active pass, issuing one if they have none."""
+    return active_pass(visitor.id) or issue_pass(visitor, now)
+
+
+def new_visitor(full_name, phone, birth_year, now):
+    """A visitor without a device (printed card, assisted check-in); phone is E.164 or None."""
+    visitor = Visitor(
+        full_name=clean_text(full_name),
+        phone=phone or None,
+        phone_hash=lookup_hash(phone) if phone else None,
+        birth_year=birth_year,
+        created_at=now,
+        last_seen_at=now,
+    )
+    db.session.add(visitor)
+    db.session.flush()
+    return visitor
+
+
+def find_or_create_deviceless(full_name, phone, birth_year, now):
+    """The visitor without a device entered before with these exact details, else a new one.
+
+    Staff entering the same person again (a lost card, a second assisted visit) reuse the record
+    instead of duplicating the person for tracers. People with a device are never matched:
+    their own profile stays theirs.
+    """
+    visitor = _deviceless_match(full_name, phone, birth_year) if phone else None
+    if visitor is None:
+        return new_visitor(full_name, phone, birth_year, now)
+    visitor.last_seen_at = now
+    return visitor
+
+
+def _deviceless_match(full_name, phone, birth_year):
+    has_device = select(Device.id).where(Device.visitor_id == Visitor.id).exists()
+    candidates = db.session.scalars(
+        select(Visitor).where(
+            Visitor.phone_hash == lookup_hash(phone),
+            Visitor.birth_year == birth_year,
+            Visitor.lead_id.is_(None),
+            ~has_device,
+        )
+    )
+    wanted = clean_text(full_name).casefold()
+    for visitor in candidates:
+        if (visitor.full_name or "").casefold() == wanted:
+            return visitor
+    return None
+
+
+def issue_card(actor, full_name, phone, birth_year, now):
+    """A printed pass for someone without a smartphone; a lost card is replaced, not duplicated.
+
+    Returns (pass, visitor). A person who already has a card with the same name, phone and
+    year of birth gets a new number and the old card stops working.
+    """
+    visitor = find_or_create_deviceless(full_name, phone, birth_year, now)
+    return issue_pass(visitor, now, kind="card", issued_by=actor), visitor
+
+
+def find_pass(token):
+    """The pass with this (already parsed) number, active or not, or None."""
+    return db.session.scalar(select(Pass).where(Pass.token_hash == plain_hash(token)))
+
+
+def claim_scan(token, venue_id, now):
+    """Mark an active pass as scanned here now, unless it was scanned here moments ago.
+
+    One conditional UPDATE, so two scanners (or one scanner firing twice) racing on the same
+    pass cannot both toggle it: the database lets exactly one of them change the row.
+    True when this scan may toggle the person.
+    """
+    result = db.session.execute(
+        update(Pass)
+        .where(
+            Pass.token_hash == plain_hash(token),
+            Pass.retired_at.is_(None),
+            Pass.visitor_id.is_not(None),
+            or_(
+                Pass.last_scan_venue_id.is_(None),
+                Pass.last_scan_venue_id != venue_id,
+                Pass.last_scan_at.is_(None),
+                Pass.last_scan_at <= now - DEBOUNCE,
+                Pass.last_scan_at > now + DEBOUNCE,
+            ),
+        )
+        .values(last_scan_at=now, last_scan_venue_id=venue_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

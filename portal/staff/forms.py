@@ -1,0 +1,65 @@
+"""Form shapes for scanning, assisted check-in, staff accounts and checkpoint officers."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..passes.forms import birth_year_field, full_name_field
+from ..text import VietnamesePhone
+
+
+class ScanForm(FlaskForm):
+    token = StringField(
+        _l("Pass"),
+        description=_l("Scan the pass, or type its 40 digits and press Enter."),
+    )
+    nonce = HiddenField()
+
+
+class LookupForm(FlaskForm):
+    phone = StringField(
+        _l("Phone number"),
+        validators=[DataRequired(_l("Enter the person's phone number.")), VietnamesePhone()],
+    )
+
+
+class ChooseForm(FlaskForm):
+    phone = HiddenField(validators=[DataRequired(), VietnamesePhone()])
+    person = RadioField(_l("Who is it?"), choices=[], validate_choice=True,
+                        validators=[DataRequired(_l("Choose the person."))])
+
+
+class PersonForm(FlaskForm):
+    full_name = full_name_field()
+    phone = StringField(
+        _l("Phone number (optional)"),
+        description=_l("Leave empty if the person has no phone."),
+        validators=[Optional(), VietnamesePhone()],
+    )
+    birth_year = birth_year_field()
+
+
+class AccountForm(FlaskForm):
+    full_name = full_name_field()
+    phone = StringField(
+        _l("Phone number"),
+        description=_l("They log in with this number."),
+        validators=[DataRequired(_l("Enter the phone number.")), VietnamesePhone()],
+    )
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 8 characters. Give it to them in person."),
+        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
+    )
+
+
+class AssignForm(FlaskForm):
+    officer = SelectField(_l("Officer"), choices=[], validators=[DataRequired(_l("Choose an officer."))])
+    venue = SelectField(_l("Checkpoint"), choices=[], validators=[DataRequired(_l("Choose a checkpoint."))])
+
+
+class MemberForm(FlaskForm):
+    """A POST naming one account (remove, unassign, deactivate)."""
+
+    user = HiddenField(validators=[DataRequired()])
+    venue = HiddenField()

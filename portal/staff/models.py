@@ -1,0 +1,47 @@
+"""The scan log behind the checkpoint figures: one row per scan, without any personal data."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+#: Scans that recorded something (or confirmed a scan of moments ago).
+GOOD_OUTCOMES = ("in", "out", "repeat")
+#: Scans that recorded nothing, with the reason shown in red.
+FAILED_OUTCOMES = ("malformed", "mistyped", "venue_code", "unknown", "retired", "forgotten", "inactive")
+OUTCOMES = GOOD_OUTCOMES + FAILED_OUTCOMES
+
+REASONS = {
+    "malformed": _l("This is not a Vào Ra pass. Scan the pass QR code or type its 40 digits."),
+    "mistyped": _l("The pass number is wrong: a digit was mistyped or misread. Scan again or check the digits."),
+    "venue_code": _l("This is a venue's poster code, not a personal pass."),
+    "unknown": _l("No pass has this number. Ask the person for their current pass."),
+    "retired": _l("This pass was replaced by a newer one and no longer works. Ask for the new pass."),
+    "forgotten": _l("This pass no longer works: its holder's data was deleted. Issue a new pass."),
+    "inactive": _l("This venue is suspended or closed: scans are not recorded."),
+}
+
+
+class Scan(db.Model):
+    """One scan at a venue by a staff account on a scanner device, and how it ended."""
+
+    __tablename__ = "scans"
+    __table_args__ = (Index("ix_scans_venue_at", "venue_id", "scanned_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # A random id kept in a cookie on the scanning browser; one per checkpoint lane.
+    device: Mapped[str] = mapped_column(String(16))
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(12))
+    method: Mapped[str] = mapped_column(String(10), default="staff")
+    # From the scanner form: a resubmitted page (reload) finds its scan instead of toggling again.
+    nonce: Mapped[str | None] = mapped_column(String(32), unique=True)
+
+    @property
+    def failed(self):
+        return self.outcome in FAILED_OUTCOMES

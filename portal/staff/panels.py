@@ -1,0 +1,27 @@
+"""What the staff feature adds to other pages: the owner's venue page and the province dashboard."""
+from flask import current_app, render_template
+from markupsafe import Markup
+
+from ..security import visible_venues
+from .figures import checkpoints_today
+from .services import staff_of
+
+
+def venue_panel(venue):
+    """On the owner's venue page: the staff accounts, the scanner and the figures."""
+    return Markup(render_template("staff/_venue_panel.html", venue=venue, members=staff_of(venue)))
+
+
+def province_panel(actor, now):
+    """On the province dashboard: each checkpoint's scans today, failures and the last hour."""
+    rows = checkpoints_today(visible_venues(actor), now, current_app.config["PORTAL_TIMEZONE"])
+    return Markup(render_template("staff/_province_panel.html", rows=rows, actor=actor))
+
+
+def init_app(app):
+    """Register the blueprint and the panels."""
+    from .routes import bp
+
+    app.register_blueprint(bp)
+    app.extensions.setdefault("venue_panels", []).append(venue_panel)
+    app.extensions.setdefault("province_panels", []).append(province_panel)

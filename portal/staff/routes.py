@@ -1,0 +1,163 @@
+"""The scanner page, assisted check-in and checkpoint figures (thin: parse, check access, call, render)."""
+import re
+import secrets
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import csrf, db, limiter
+from ..models_base import utcnow
+from ..security import roles_required, venue_for, visible_venues
+from . import figures as figures_module
+from .forms import ChooseForm, LookupForm, PersonForm, ScanForm
+from .scanning import ScanResult, assist, assist_new, people_with_phone, scan_pass
+from .services import venues_of
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+SCANNER_ROLES = ("staff", "checkpoint", "owner")
+FIGURES_ROLES = ("staff", "checkpoint", "owner", "province_admin", "ward_official")
+DEVICE_COOKIE = "vaora_scanner"
+_DEVICE = re.compile(r"^[0-9a-f]{12}$")
+
+
+def _device():
+    """The scanning browser's lane id from its cookie (a new one when missing)."""
+    device = request.cookies.get(DEVICE_COOKIE, "")
+    return device if _DEVICE.match(device) else None
+
+
+def _with_device(response, device):
+    if request.cookies.get(DEVICE_COOKIE) != device:
+        response.set_cookie(
+            DEVICE_COOKIE, device, max_age=365 * 24 * 3600, path="/staff", httponly=True,
+            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def _lookup_key():
+    return f"staff-lookup:{current_user.get_id()}"
+
+
+@bp.route("/")
+@roles_required("staff", "checkpoint", "owner", "province_admin")
+def index():
+    """Where staff start: their venues with the scanner; one venue opens its scanner at once."""
+    if current_user.role in ("staff", "checkpoint"):
+        venues = venues_of(current_user)
+        if len(venues) == 1:
+            return redirect(url_for("staff.scan", code=venues[0].short_code))
+    else:
+        venues = list(db.session.scalars(visible_venues(current_user).order_by("name")))
+        if current_user.role == "province_admin":
+            venues = [v for v in venues if v.category == "checkpoint"]
+    return render_template("staff/index.html", venues=venues)
+
+
+def _render_scanner(venue, result, device, status=200):
+    form = ScanForm(formdata=None)
+    form.nonce.data = secrets.token_hex(16)
+    body = render_template("staff/scan.html", venue=venue, form=form, result=result)
+    response = current_app.make_response((body, status))
+    response.headers["Cache-Control"] = "no-store"
+    return _with_device(response, device)
+
+
+@bp.route("/<code>/scan", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form below, after the login check: an expired session goes to login
+@roles_required(*SCANNER_ROLES)
+def scan(code):
+    """The scanner: one focused input a barcode scanner fills with the pass number and Enter."""
+    venue = venue_for(current_user, code)
+    device = _device() or secrets.token_hex(6)
+    if request.method == "GET":
+        return _render_scanner(venue, None, device)
+    form = ScanForm()
+    if not form.validate():
+        return _render_scanner(venue, ScanResult("expired"), device, 400)
+    raw = (form.token.data or "")[:1000]
+    nonce = (form.nonce.data or "")[:32] or None
+    try:
+        result = scan_pass(raw, venue, current_user, device, utcnow(), nonce=nonce)
+        db.session.commit()
+    except IntegrityError:  # the same page submitted twice at the same moment
+        db.session.rollback()
+        result = scan_pass(raw, venue, current_user, device, utcnow(), nonce=nonce)
+        db.session.commit()
+    return _render_scanner(venue, result, device)
+
+
+@bp.route("/<code>/assist", methods=["GET"])
+@roles_required(*SCANNER_ROLES)
+def assist_page(code):
+    """Assisted check-in: find a person by phone, or enter their details."""
+    venue = venue_for(current_user, code)
+    return render_template("staff/assist.html", venue=venue, lookup=LookupForm(prefix="find"), person=PersonForm())
+
+
+@bp.route("/<code>/assist/lookup", methods=["POST"])
+@roles_required(*SCANNER_ROLES)
+@limiter.limit("60 per hour", key_func=_lookup_key)
+def assist_lookup(code):
+    """Find the people with a phone number; staff see only name and year of birth."""
+    venue = venue_for(current_user, code)
+    lookup = LookupForm(prefix="find")
+    if not lookup.validate():
+        return render_template("staff/assist.html", venue=venue, lookup=lookup, person=PersonForm(formdata=None)), 422
+    people = people_with_phone(lookup.phone.data)
+    choose = ChooseForm(formdata=None)
+    choose.phone.data = lookup.phone.data
+    return render_template("staff/choose.html", venue=venue, form=choose, people=people)
+
+
+@bp.route("/<code>/assist/confirm", methods=["POST"])
+@roles_required(*SCANNER_ROLES)
+def assist_confirm(code):
+    """Check the chosen person in or out (assisted)."""
+    venue = venue_for(current_user, code)
+    form = ChooseForm()
+    people = people_with_phone(form.phone.data) if form.phone.validate(form) else []
+    form.person.choices = [(p.ref, p.full_name) for p in people]
+    if not people:
+        abort(400)
+    if not form.validate():
+        return render_template("staff/choose.html", venue=venue, form=form, people=people), 422
+    person = next(p for p in people if p.ref == form.person.data)
+    device = _device() or f"u{current_user.id}"
+    result = assist(person, venue, current_user, device, utcnow())
+    db.session.commit()
+    return render_template("staff/assisted.html", venue=venue, result=result)
+
+
+@bp.route("/<code>/assist/new", methods=["POST"])
+@roles_required(*SCANNER_ROLES)
+def assist_enter(code):
+    """Check in a person from the details staff typed in (assisted)."""
+    venue = venue_for(current_user, code)
+    person = PersonForm()
+    if not person.validate():
+        return render_template("staff/assist.html", venue=venue, lookup=LookupForm(formdata=None, prefix="find"), person=person), 422
+    device = _device() or f"u{current_user.id}"
+    result = assist_new(person.full_name.data, person.phone.data or None, person.birth_year.data,
+                        venue, current_user, device, utcnow())
+    db.session.commit()
+    return render_template("staff/assisted.html", venue=venue, result=result)
+
+
+@bp.route("/<code>/figures")
+@roles_required(*FIGURES_ROLES)
+def figures(code):
+    """Today's scans at a venue: per scanner device and hour, time between scans, failures."""
+    venue = venue_for(current_user, code)
+    tz = current_app.config["PORTAL_TIMEZONE"]
+    now = utcnow()
+    start, end = figures_module.local_day(now, tz)
+    return render_template(
+        "staff/figures.html", venue=venue, day=start, now=now,
+        figures=figures_module.venue_figures(venue, start, end, tz),
+    )
+
+
+from . import team_routes  # noqa: E402,F401  (staff accounts and checkpoint officers)

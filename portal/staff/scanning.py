@@ -1,0 +1,161 @@
+"""Scanning rules: a pass scan toggles its holder in or out; assisted check-in for people without one.
+
+Every function takes the actor, venue, scanner device and `now`, flushes and never commits.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..checkin.services import check_in, check_out, open_visit_for
+from ..crypto import lookup_hash
+from ..extensions import db
+from ..passes import tokens
+from ..passes.services import claim_scan, find_pass, find_or_create_deviceless
+from ..visitors.models import Visitor
+from .models import GOOD_OUTCOMES, REASONS, Scan
+
+#: At most this many people are offered for one phone number (a household).
+LOOKUP_LIMIT = 12
+
+
+@dataclass
+class ScanResult:
+    """What the scanner page shows: the outcome, and for a good scan the name and direction."""
+
+    outcome: str
+    name: str | None = None
+    direction: str | None = None
+
+    @property
+    def ok(self):
+        return self.outcome in GOOD_OUTCOMES
+
+    @property
+    def repeat(self):
+        return self.outcome == "repeat"
+
+    @property
+    def reason(self):
+        return REASONS.get(self.outcome)
+
+
+def toggle(visitor, venue, now, method):
+    """Check the visitor out when inside this venue, else in (closing a visit elsewhere)."""
+    current = open_visit_for(visitor.id, now)
+    if current is not None and current.venue_id == venue.id:
+        check_out(current, now, method=method)
+        return "out"
+    check_in(visitor, venue, now, method=method)
+    return "in"
+
+
+def direction_now(visitor_id, venue, now):
+    """'in' when the visitor has an open visit at this venue, else 'out'."""
+    current = open_visit_for(visitor_id, now)
+    return "in" if current is not None and current.venue_id == venue.id else "out"
+
+
+def _log(venue, actor, device, now, outcome, method, nonce=None):
+    db.session.add(
+        Scan(venue_id=venue.id, user_id=actor.id if actor else None, device=device,
+             scanned_at=now, outcome=outcome, method=method, nonce=nonce)
+    )
+    db.session.flush()
+
+
+def _already_scanned(nonce):
+    return nonce and db.session.scalar(select(Scan.id).where(Scan.nonce == nonce)) is not None
+
+
+def scan_pass(raw, venue, actor, device, now, nonce=None):
+    """Scan a pass at a venue: toggle its holder, or say in red why not. Returns a ScanResult.
+
+    A reloaded scanner page (same `nonce`) and a second scan of the same pass within seconds
+    record nothing new and answer with the person's current direction.
+    """
+    if _already_scanned(nonce):
+        return _repeat_of(raw, venue, now)
+    result = _scan(raw, venue, now)
+    _log(venue, actor, device, now, result.outcome, "staff", nonce)
+    return result
+
+
+def _scan(raw, venue, now):
+    if venue.status != "active":
+        return ScanResult("inactive")
+    try:
+        token = tokens.parse(raw)
+    except tokens.TokenProblem as problem:
+        return ScanResult(problem.code)
+    if claim_scan(token, venue.id, now):
+        card = find_pass(token)
+        visitor = card.visitor
+        visitor.last_seen_at = now
+        direction = toggle(visitor, venue, now, "staff")
+        return ScanResult(direction, visitor.full_name, direction)
+    return _not_toggled(find_pass(token), venue, now)
+
+
+def _not_toggled(card, venue, now):
+    """Why a pass did not toggle: unknown, deleted holder, replaced, or scanned moments ago."""
+    if card is None:
+        return ScanResult("unknown")
+    if card.visitor_id is None:
+        return ScanResult("forgotten")
+    if card.retired_at is not None:
+        return ScanResult("retired")
+    return ScanResult("repeat", card.visitor.full_name, direction_now(card.visitor_id, venue, now))
+
+
+def _repeat_of(raw, venue, now):
+    try:
+        token = tokens.parse(raw)
+    except tokens.TokenProblem as problem:
+        return ScanResult(problem.code)
+    return _not_toggled(find_pass(token), venue, now)
+
+
+def people_with_phone(phone):
+    """Visitors with this phone number and their household members, for staff to confirm.
+
+    Staff see only each person's name and year of birth.
+    """
+    leads = list(
+        db.session.scalars(
+            select(Visitor).where(Visitor.phone_hash == lookup_hash(phone)).order_by(Visitor.id).limit(LOOKUP_LIMIT)
+        )
+    )
+    people = list(leads)
+    lead_ids = [v.id for v in leads]
+    if lead_ids:
+        people += db.session.scalars(
+            select(Visitor).where(Visitor.lead_id.in_(lead_ids)).order_by(Visitor.id).limit(LOOKUP_LIMIT)
+        )
+    seen, unique = set(), []
+    for person in people:
+        if person.id not in seen:
+            seen.add(person.id)
+            unique.append(person)
+    return unique[:LOOKUP_LIMIT]
+
+
+def assist(visitor, venue, actor, device, now):
+    """Staff check a person in or out by hand (the visit is marked assisted)."""
+    if venue.status != "active":
+        result = ScanResult("inactive")
+    else:
+        visitor.last_seen_at = now
+        direction = toggle(visitor, venue, now, "assisted")
+        result = ScanResult(direction, visitor.full_name, direction)
+    _log(venue, actor, device, now, result.outcome, "assisted")
+    return result
+
+
+def assist_new(full_name, phone, birth_year, venue, actor, device, now):
+    """Check in someone from details staff typed in; a person entered before is reused."""
+    if venue.status != "active":
+        result = ScanResult("inactive")
+        _log(venue, actor, device, now, result.outcome, "assisted")
+        return result
+    visitor = find_or_create_deviceless(full_name, phone, birth_year, now)
+    return assist(visitor, venue, actor, device, now)
