@@ -84,6 +84,13 @@ def _register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(venues_bp)
 
+    from .checkin import routes as checkin_routes
+    from .visitors.routes import bp as visitors_bp
+
+    app.register_blueprint(checkin_routes.bp)
+    app.register_blueprint(visitors_bp)
+    checkin_routes.init_app(app)
+
 
 def _register_cli(app):
     from .demo.cli import demo_cli
@@ -93,3 +100,7 @@ def _register_cli(app):
     app.cli.add_command(divisions_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
+
+    from .checkin.cli import visits_cli
+
+    app.cli.add_command(visits_cli)

@@ -3,12 +3,19 @@
 Every function takes `now` (aware UTC) and flushes; the caller commits.
 """
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..extensions import db
+from ..visitors.models import Visitor
 from .models import Visit
+from .words import check_word
+
+
+class NonceTaken(ValueError):
+    """The form's idempotency key already recorded another person's visit."""
 
 
 def new_ref():
@@ -43,33 +50,83 @@ def open_visit_for(visitor_id, now):
     return visit
 
 
+def open_visits_for(visitor_ids, now):
+    """{visitor id: open visit} for several people in one query; overdue visits close first."""
+    ids = list(visitor_ids)
+    if not ids:
+        return {}
+    found, overdue = {}, []
+    visits = db.session.scalars(
+        select(Visit)
+        .where(Visit.visitor_id.in_(ids), Visit.checked_out_at.is_(None))
+        .order_by(Visit.checked_in_at)
+    ).all()
+    for visit in visits:
+        if visit.due_out_at <= now:
+            overdue.append(visit)
+        else:
+            found[visit.visitor_id] = visit  # the latest wins if old data holds two
+    for visit in overdue:
+        if visit.checked_out_at is None:  # a lead's close may have closed it already
+            _close(visit, now, "auto")
+    if overdue:
+        db.session.flush()
+    return found
+
+
+def _lock_person(visitor, now):
+    """Serialise check-ins of one person: the first write takes the row (PostgreSQL) or the
+    database (SQLite) lock, so the reads below see any concurrent check-in already committed."""
+    db.session.execute(
+        update(Visitor)
+        .where(Visitor.id == visitor.id)
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def visit_by_nonce(nonce):
+    """The visit a form with this idempotency key recorded, or None."""
+    if not nonce:
+        return None
+    return db.session.scalar(select(Visit).where(Visit.nonce == nonce))
+
+
 def check_in(visitor, venue, now, *, method="self", nonce=None, dependents=()):
     """Record a visit; closes the visitor's open visit elsewhere. Idempotent per nonce.
 
-    Returns the visit. Checking in where the visitor is already inside returns that visit.
+    Returns the visit. Checking in where the visitor is already inside returns that visit
+    (ticked dependents who are not inside yet join it). A nonce that recorded another
+    person's visit raises NonceTaken; a dependent of someone else raises ValueError.
     """
-    if nonce:
-        existing = db.session.scalar(select(Visit).where(Visit.nonce == nonce))
-        if existing is not None:
-            return existing
-    current = open_visit_for(visitor.id, now)
-    if current is not None:
-        if current.venue_id == venue.id:
-            return current
-        _close(current, now, "moved")
-    visit = _new_visit(visitor.id, venue, now, method, nonce=nonce)
     for dependent in dependents:
         if dependent.lead_id != visitor.id:
             raise ValueError("not a dependent of this visitor")
-        previous = open_visit_for(dependent.id, now)
-        if previous is not None:
-            _close(previous, now, "moved")
-        _new_visit(dependent.id, venue, now, method, lead_visit_id=visit.id)
+    _lock_person(visitor, now)
+    existing = visit_by_nonce(nonce)
+    if existing is not None:
+        if existing.visitor_id != visitor.id:
+            raise NonceTaken(nonce)
+        return existing
+    visit = open_visit_for(visitor.id, now)
+    if visit is None or visit.venue_id != venue.id:
+        if visit is not None:
+            _close(visit, now, "moved")
+        visit = _new_visit(visitor.id, venue, now, method, nonce=nonce, flush=bool(dependents))
+    if dependents:
+        current = open_visits_for([d.id for d in dependents], now)
+        for dependent in dependents:
+            previous = current.get(dependent.id)
+            if previous is not None and previous.venue_id == venue.id:
+                continue  # already inside here
+            if previous is not None:
+                _close(previous, now, "moved")
+            _new_visit(dependent.id, venue, now, method, lead_visit_id=visit.id, flush=False)
     db.session.flush()
     return visit
 
 
-def _new_visit(visitor_id, venue, now, method, nonce=None, lead_visit_id=None):
+def _new_visit(visitor_id, venue, now, method, nonce=None, lead_visit_id=None, flush=True):
     visit = Visit(
         ref=new_ref(),
         visitor_id=visitor_id,
@@ -81,7 +138,8 @@ def _new_visit(visitor_id, venue, now, method, nonce=None, lead_visit_id=None):
         nonce=nonce,
     )
     db.session.add(visit)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return visit
 
 
@@ -118,3 +176,74 @@ def close_stale(now, batch=10000):
         total += len(ids)
         if len(ids) < batch:
             return total
+
+
+def visit_by_ref(ref):
+    """The visit with this public reference, or None."""
+    if not ref or len(ref) > 32:
+        return None
+    return db.session.scalar(select(Visit).where(Visit.ref == ref))
+
+
+def close_if_overdue(visit, now):
+    """Apply the automatic check-out to one visit being read."""
+    if visit.checked_out_at is None and visit.due_out_at <= now:
+        _close(visit, now, "auto")
+        db.session.flush()
+    return visit
+
+
+def companions(visit):
+    """The visits of the dependents who came with this visit."""
+    return list(
+        db.session.scalars(
+            select(Visit).where(Visit.lead_visit_id == visit.id).order_by(Visit.id)
+        )
+    )
+
+
+def history(visitor_ids, now, since):
+    """Visits of these people since a time, newest first; overdue open ones close first."""
+    ids = list(visitor_ids)
+    open_visits_for(ids, now)
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.visitor_id.in_(ids), Visit.checked_in_at >= since)
+            .order_by(Visit.checked_in_at.desc(), Visit.id.desc())
+        )
+    )
+
+
+def local_day(now, tz_name):
+    """The calendar day in the portal's timezone at an aware UTC instant."""
+    return now.astimezone(ZoneInfo(tz_name)).date()
+
+
+def local_midnight(day, tz_name):
+    """The start of a local calendar day, as aware UTC."""
+    start = datetime.combine(day, time(0), tzinfo=ZoneInfo(tz_name))
+    return start.astimezone(timezone.utc)
+
+
+def day_word(secret_key, venue, at, tz_name):
+    """The venue's check word for the local day of an instant."""
+    return check_word(secret_key, venue.id, local_day(at, tz_name))
+
+
+def venue_figures(venue, now, tz_name):
+    """Counts for the owner, never names: check-ins since local midnight and people inside now."""
+    since = local_midnight(local_day(now, tz_name), tz_name)
+    checked_in = db.session.scalar(
+        select(func.count(Visit.id)).where(Visit.venue_id == venue.id, Visit.checked_in_at >= since)
+    )
+    # Nobody is inside longer than the longest stay (12 hours), which bounds the scan.
+    inside = db.session.scalar(
+        select(func.count(Visit.id)).where(
+            Visit.venue_id == venue.id,
+            Visit.checked_in_at >= now - timedelta(hours=24),
+            Visit.checked_out_at.is_(None),
+            Visit.due_out_at > now,
+        )
+    )
+    return {"checked_in_today": checked_in or 0, "inside_now": inside or 0}

@@ -1,9 +1,9 @@
-"""Home page, the short-code box, the poster URL and the health check."""
+"""Home page, the short-code box and the health check (the venue pages live in checkin)."""
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 
 from ..extensions import db
-from ..venues.services import normalise_code, venue_by_code, venue_by_token
+from ..venues.services import normalise_code
 
 bp = Blueprint("public", __name__)
 
@@ -20,27 +20,7 @@ def code_box():
     code = normalise_code(request.args.get("code"))
     if not code:
         return render_template("public/code_not_found.html", code=""), 404
-    return redirect(url_for("public.by_code", code=code))
-
-
-@bp.route("/c/<code>")
-def by_code(code):
-    """A short code typed by hand: the same page as the QR link."""
-    venue = venue_by_code(code)
-    if venue is None:
-        return render_template("public/code_not_found.html", code=code[:20]), 404
-    return render_template("public/venue.html", venue=venue)
-
-
-@bp.route("/v/<token>")
-def by_token(token):
-    """The QR target."""
-    venue, retired = venue_by_token(token)
-    if venue is None:
-        return render_template("public/token_unknown.html"), 404
-    if retired:
-        return render_template("public/token_retired.html"), 410
-    return render_template("public/venue.html", venue=venue)
+    return redirect(url_for("checkin.by_code", code=code))
 
 
 @bp.route("/healthz")

@@ -1,4 +1,5 @@
 """People who check in, and the devices that remember them."""
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, SmallInteger, String
@@ -7,6 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..crypto import EncryptedText
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
+
+
+def new_visitor_ref():
+    """A random reference for a visitor in URLs (128 bits), never the integer id."""
+    return secrets.token_urlsafe(16)
 
 
 class Visitor(db.Model):
@@ -19,6 +25,7 @@ class Visitor(db.Model):
     __tablename__ = "visitors"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True, default=new_visitor_ref)
     full_name: Mapped[str] = mapped_column(EncryptedText)
     phone: Mapped[str | None] = mapped_column(EncryptedText)
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
