@@ -91,6 +91,12 @@ def _register_blueprints(app):
     app.register_blueprint(visitors_bp)
     checkin_routes.init_app(app)
 
+    from .passes import routes as passes_routes
+    from .staff import panels as staff_panels
+
+    passes_routes.init_app(app)
+    staff_panels.init_app(app)
+
 
 def _register_cli(app):
     from .demo.cli import demo_cli

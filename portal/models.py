@@ -6,3 +6,5 @@ from .divisions.models import Division  # noqa: F401
 from .venues.models import RetiredToken, Venue  # noqa: F401
 from .visitors.models import Device, Visitor  # noqa: F401
 from .tracing.models import Case, Exposure, ExposureNotice  # noqa: F401
+from .passes.models import Pass  # noqa: F401
+from .staff.models import Scan  # noqa: F401
