@@ -97,6 +97,14 @@ def _register_blueprints(app):
     passes_routes.init_app(app)
     staff_panels.init_app(app)
 
+    from .officials.routes import bp as officials_bp
+    from .registry.routes import bp as registry_bp
+    from .reports.routes import bp as reports_bp
+
+    app.register_blueprint(officials_bp)
+    app.register_blueprint(registry_bp)
+    app.register_blueprint(reports_bp)
+
 
 def _register_cli(app):
     from .demo.cli import demo_cli
@@ -110,3 +118,11 @@ def _register_cli(app):
     from .checkin.cli import visits_cli
 
     app.cli.add_command(visits_cli)
+
+    from .officials.cli import users_cli
+    from .registry.cli import registry_cli
+    from .reports.cli import reports_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(registry_cli)
+    app.cli.add_command(reports_cli)

@@ -6,7 +6,7 @@ from datetime import timezone
 from urllib.parse import urlsplit
 
 import click
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask.cli import AppGroup
 from flask_babel import format_datetime, get_locale
 
@@ -17,8 +17,8 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale():
-    """The remembered choice, else Vietnamese."""
-    chosen = request.cookies.get(LANG_COOKIE)
+    """The remembered choice, else Vietnamese (also outside a request: CLI commands)."""
+    chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
     if chosen in current_app.config["PORTAL_LOCALES"]:
         return chosen
     return current_app.config["PORTAL_DEFAULT_LOCALE"]

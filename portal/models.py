@@ -8,3 +8,5 @@ from .visitors.models import Device, Visitor  # noqa: F401
 from .tracing.models import Case, Exposure, ExposureNotice  # noqa: F401
 from .passes.models import Pass  # noqa: F401
 from .staff.models import Scan  # noqa: F401
+from .registry.models import Establishment, FollowUp, MatchProposal, RegistryImport  # noqa: F401
+from .reports.models import ZoneLevel  # noqa: F401

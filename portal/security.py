@@ -32,7 +32,8 @@ def roles_required(*roles):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
+            # A deactivated account loses access at once, even with a live session.
+            if not current_user.is_authenticated or not current_user.is_active:
                 from flask import redirect, request, url_for
 
                 return redirect(url_for("auth.login", next=request.full_path))
@@ -83,3 +84,86 @@ def venue_for(actor, short_code):
     if venue is None:
         abort(404)
     return venue
+
+
+#: Roles that work from the ward lists, dashboards and reports.
+OFFICIAL_VIEWERS = ("ward_official", "province_admin")
+
+
+def visible_wards(actor):
+    """A select() of the wards of the portal's province this actor may see, by name."""
+    from flask import current_app
+
+    from .divisions.models import Division
+
+    query = select(Division).where(
+        Division.province_code == str(current_app.config["PORTAL_PROVINCE"])
+    ).order_by(Division.name)
+    codes = visible_ward_codes(actor)
+    if codes is None:
+        return query
+    return query.where(Division.code.in_(codes))
+
+
+def ward_for(actor, code):
+    """The ward with this code if the actor may see it, else 404."""
+    from .divisions.models import Division
+    from .extensions import db
+
+    code = (code or "")[:10]
+    ward = db.session.scalar(visible_wards(actor).where(Division.code == code)) if code.isdigit() else None
+    if ward is None:
+        abort(404)
+    return ward
+
+
+def visible_establishments(actor):
+    """A select() of the registry establishments in the actor's wards."""
+    from .registry.models import Establishment
+
+    query = select(Establishment)
+    codes = visible_ward_codes(actor)
+    if codes is None:
+        return query
+    return query.where(Establishment.ward_code.in_(codes))
+
+
+def establishment_for(actor, registration_number):
+    """The establishment with this registration number if the actor may see it, else 404."""
+    from .extensions import db
+    from .registry.models import Establishment
+
+    number = (registration_number or "")[:20]
+    if not number.isdigit():
+        abort(404)
+    found = db.session.scalar(
+        visible_establishments(actor).where(Establishment.registration_number == number)
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def find_venue(actor, short_code):
+    """The venue with this short code if the actor may see it, else None (for form errors)."""
+    from .extensions import db
+    from .venues.models import Venue
+    from .venues.services import is_short_code
+
+    code = (short_code or "").strip().upper()
+    if not is_short_code(code):
+        return None
+    return db.session.scalar(visible_venues(actor).where(Venue.short_code == code))
+
+
+def case_for(actor, ref):
+    """The tracing case with this reference; 404 for anyone but a tracer, or an unknown case."""
+    from .extensions import db
+    from .tracing.models import Case
+
+    if actor.role != "tracer" or not ref or len(ref) > 32:
+        abort(404)
+    case = db.session.scalar(select(Case).where(Case.ref == ref))
+    if case is None:
+        abort(404)
+    return case

@@ -23,6 +23,8 @@ def home_for(user):
     """Where each role starts after login."""
     if user.role == "owner":
         return url_for("venues.index")
+    if user.role in ("ward_official", "province_admin"):
+        return url_for("reports.dashboard")
     if user.role in ("staff", "checkpoint"):
         return url_for("staff.index")
     return url_for("public.index")

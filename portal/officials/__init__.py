@@ -1,0 +1,1 @@
+"""Official accounts: ward officials, tracers and province admins."""

@@ -1,0 +1,54 @@
+"""Official account form shapes."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..text import PlainText, VietnamesePhone
+
+ROLE_LABELS = {
+    "ward_official": _l("Ward official"),
+    "tracer": _l("Health tracer"),
+    "province_admin": _l("Province administrator"),
+}
+
+
+class WardsMixin:
+    def set_wards(self, wards):
+        """Offer the wards of the province as checkboxes."""
+        self.wards.choices = [(w.code, w.name) for w in wards]
+
+
+class OfficialForm(WardsMixin, FlaskForm):
+    role = SelectField(
+        _l("Role"), choices=[("", _l("Choose…"))] + list(ROLE_LABELS.items()),
+        validators=[DataRequired(_l("Choose a role."))],
+    )
+    full_name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the full name.")), Length(max=120), PlainText()],
+    )
+    phone = StringField(
+        _l("Phone number"), description=_l("The official logs in with this number."),
+        validators=[DataRequired(_l("Enter the phone number.")), VietnamesePhone()],
+    )
+    password = PasswordField(
+        _l("First password"), description=_l("At least 10 characters. Give it to the official in person."),
+        validators=[DataRequired(_l("Choose a password.")),
+                    Length(min=10, max=128, message=_l("Use 10 to 128 characters."))],
+    )
+    wards = SelectMultipleField(
+        _l("Wards"), choices=[], validate_choice=False,
+        description=_l("Only for ward officials: the wards they work for."),
+    )
+
+
+class OfficialEditForm(WardsMixin, FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the full name.")), Length(max=120), PlainText()],
+    )
+    wards = SelectMultipleField(
+        _l("Wards"), choices=[], validate_choice=False,
+        description=_l("Only for ward officials: the wards they work for."),
+    )

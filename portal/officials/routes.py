@@ -1,0 +1,101 @@
+"""Province admins manage official accounts."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..divisions.services import wards_of
+from ..extensions import db
+from ..security import roles_required
+from .forms import ROLE_LABELS, OfficialEditForm, OfficialForm
+from .services import (OfficialError, create_official, official_accounts, official_by_id, set_active,
+                       update_official)
+
+bp = Blueprint("officials", __name__, url_prefix="/officials")
+
+ERRORS = {
+    "role": lambda: _("Choose a role."),
+    "wards_missing": lambda: _("Choose at least one ward for a ward official."),
+    "wards_not_allowed": lambda: _("Only ward officials have wards; untick them."),
+    "ward_unknown": lambda: _("Choose wards of this province."),
+    "phone_taken": lambda: _("An account with this phone number already exists."),
+    "phone": lambda: _("Enter a Vietnamese phone number, for example 0912 345 678."),
+    "self": lambda: _("You cannot deactivate your own account."),
+    "last_admin": lambda: _("Keep at least one active province administrator."),
+}
+
+
+def _province():
+    return current_app.config["PORTAL_PROVINCE"]
+
+
+@bp.route("/")
+@roles_required("province_admin")
+def index():
+    """Every official account."""
+    return render_template("officials/index.html", accounts=official_accounts(), roles=ROLE_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("province_admin")
+def new():
+    """Create an official account."""
+    form = OfficialForm()
+    form.set_wards(wards_of(_province()))
+    if form.validate_on_submit():
+        try:
+            user = create_official(role=form.role.data, full_name=form.full_name.data, phone=form.phone.data,
+                                   password=form.password.data, ward_codes=form.wards.data,
+                                   province_code=_province())
+        except OfficialError as exc:
+            db.session.rollback()
+            getattr(form, exc.field).errors.append(ERRORS[exc.code]())
+        else:
+            db.session.commit()
+            flash(_("The account is created."))
+            return redirect(url_for("officials.edit", user_id=user.id))
+    return render_template("officials/form.html", form=form)
+
+
+def _account(user_id):
+    user = official_by_id(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/<int:user_id>/", methods=["GET", "POST"])
+@roles_required("province_admin")
+def edit(user_id):
+    """Change an official's name and wards."""
+    user = _account(user_id)
+    form = OfficialEditForm() if request.method == "POST" else OfficialEditForm(
+        full_name=user.full_name, wards=[w.division_code for w in user.wards])
+    form.set_wards(wards_of(_province()))
+    if form.validate_on_submit():
+        try:
+            update_official(user, full_name=form.full_name.data, ward_codes=form.wards.data,
+                            province_code=_province())
+        except OfficialError as exc:
+            db.session.rollback()
+            form.wards.errors.append(ERRORS[exc.code]())
+        else:
+            db.session.commit()
+            flash(_("Changes saved."))
+            return redirect(url_for("officials.edit", user_id=user.id))
+    return render_template("officials/edit.html", form=form, account=user, roles=ROLE_LABELS)
+
+
+@bp.route("/<int:user_id>/active", methods=["POST"])
+@roles_required("province_admin")
+def activate(user_id):
+    """Deactivate (active=0) or reactivate (active=1) an account."""
+    user = _account(user_id)
+    try:
+        set_active(user, request.form.get("active") == "1", current_user)
+    except OfficialError as exc:
+        db.session.rollback()
+        flash(ERRORS[exc.code]())
+    else:
+        db.session.commit()
+        flash(_("The account is active again.") if user.active else _("The account is deactivated."))
+    return redirect(url_for("officials.edit", user_id=user_id))

@@ -1,0 +1,89 @@
+"""Official accounts: create, change wards, deactivate. The caller commits."""
+from sqlalchemy import func, select
+
+from ..auth.models import OFFICIAL_ROLES, User, UserWard
+from ..auth.services import AccountError, create_user
+from ..divisions.models import Division
+from ..extensions import db
+
+
+class OfficialError(ValueError):
+    """A rule stopped the change; `field` names the form field, `code` the reason."""
+
+    def __init__(self, field, code):
+        super().__init__(code)
+        self.field = field
+        self.code = code
+
+
+def _check_wards(role, ward_codes, province_code):
+    codes = sorted({str(c).strip() for c in ward_codes or () if str(c).strip()})
+    if role != "ward_official":
+        if codes:
+            raise OfficialError("wards", "wards_not_allowed")
+        return []
+    if not codes:
+        raise OfficialError("wards", "wards_missing")
+    found = set(db.session.scalars(
+        select(Division.code).where(Division.code.in_(codes), Division.province_code == str(province_code))
+    ))
+    if found != set(codes):
+        raise OfficialError("wards", "ward_unknown")
+    return codes
+
+
+def create_official(*, role, full_name, phone, password, ward_codes=(), province_code):
+    """A ward official (with wards), tracer or province admin; OfficialError when a rule fails."""
+    if role not in OFFICIAL_ROLES:
+        raise OfficialError("role", "role")
+    codes = _check_wards(role, ward_codes, province_code)
+    try:
+        return create_user(role=role, full_name=full_name, phone=phone, password=password,
+                           ward_codes=codes)
+    except AccountError as exc:
+        raise OfficialError("phone", "phone_taken") from exc
+    except ValueError as exc:  # normalise_phone
+        raise OfficialError("phone", "phone") from exc
+
+
+def update_official(user, *, full_name, ward_codes, province_code):
+    """Change an official's name and, for a ward official, their wards."""
+    codes = _check_wards(user.role, ward_codes, province_code)
+    user.full_name = full_name
+    current = {w.division_code for w in user.wards}
+    for link in list(user.wards):
+        if link.division_code not in codes:
+            user.wards.remove(link)
+    for code in codes:
+        if code not in current:
+            user.wards.append(UserWard(division_code=code))
+    db.session.flush()
+    return user
+
+
+def set_active(user, active, actor):
+    """Deactivate or reactivate an account; nobody deactivates themselves or the last province admin."""
+    if not active:
+        if user.id == actor.id:
+            raise OfficialError("account", "self")
+        if user.role == "province_admin":
+            others = db.session.scalar(select(func.count()).select_from(User).where(
+                User.role == "province_admin", User.active.is_(True), User.id != user.id))
+            if not others:
+                raise OfficialError("account", "last_admin")
+    user.active = active
+    db.session.flush()
+    return user
+
+
+def official_accounts():
+    """Every official account, by role then name."""
+    return db.session.scalars(
+        select(User).where(User.role.in_(OFFICIAL_ROLES)).order_by(User.role, User.full_name, User.id)
+    ).all()
+
+
+def official_by_id(user_id):
+    """An official account by id, or None (owners and staff are not managed here)."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.role in OFFICIAL_ROLES else None

@@ -1,0 +1,1 @@
+"""The official registry of places that must register: import, matching, follow-ups."""

@@ -1,0 +1,48 @@
+"""`flask registry import FILE` and `flask registry match`."""
+import os
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..models_base import utcnow
+from .matching import refresh_matches
+from .services import FileRejected, RowsRejected, group_problems, import_registry
+
+registry_cli = AppGroup("registry", help="The official registry of places that must register.")
+
+
+@registry_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(path):
+    """Import a CSV or XLSX registry file for every ward; nothing is imported if a row is bad."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        result = import_registry(data, filename=os.path.basename(path), actor=None,
+                                 province_code=current_app.config["PORTAL_PROVINCE"], now=utcnow())
+    except FileRejected as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from exc
+    except RowsRejected as exc:
+        db.session.rollback()
+        for first, last, reason in group_problems(exc.problems):
+            rows = f"row {first}" if first == last else f"rows {first}-{last}"
+            click.echo(f"{rows}: {reason}", err=True)
+        raise click.ClickException(
+            f"{len({r for r, _reason in exc.problems})} bad rows; nothing was imported") from exc
+    db.session.commit()
+    click.echo(
+        f"{result.rows} rows: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
+        f"{result.departed} left the registry, {result.matched} matched by registration number, "
+        f"{result.proposed} proposals to review"
+    )
+
+
+@registry_cli.command("match")
+def match_command():
+    """Match unregistered establishments to venues again (after new venues registered)."""
+    matched, proposed = refresh_matches(None, utcnow())
+    db.session.commit()
+    click.echo(f"{matched} matched by registration number, {proposed} new proposals")

@@ -1,0 +1,54 @@
+"""Registry form shapes: the file upload and a follow-up."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..text import PlainText
+from .models import ACTIONS
+
+
+class DayField(DateField):
+    """A date typed as 2026-11-25 (date picker) or 25/11/2026, with our own message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_l("Enter the date as day/month/year, for example 25/11/2026.")) from exc
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Registry file (CSV or XLSX)"),
+        description=_l("First row: registration or tax number, name, address, ward (code or name), "
+                       "category. Vietnamese or English headers."),
+        validators=[FileRequired(_l("Choose the file to import."))],
+    )
+
+
+class FollowUpForm(FlaskForm):
+    action = SelectField(
+        _l("Action"), choices=[("", _l("Choose…"))] + list(ACTIONS.items()),
+        validators=[DataRequired(_l("Choose what was done."))],
+    )
+    action_on = DayField(
+        _l("Date"), format=["%Y-%m-%d", "%d/%m/%Y"], description=_l("For example 25/11/2026."),
+        validators=[DataRequired(_l("Enter the date as day/month/year, for example 25/11/2026."))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=500), PlainText()],
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        if today is not None and not self.is_submitted() and self.action_on.data is None:
+            self.action_on.data = today
+
+    def validate_action_on(self, field):
+        if self.today is not None and field.data and field.data > self.today:
+            raise ValidationError(_l("The date cannot be in the future."))
+        if field.data and field.data.year < 2020:
+            raise ValidationError(_l("Enter a date from 2020 on."))

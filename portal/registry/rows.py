@@ -1,0 +1,261 @@
+"""Turn a registry file's header and rows into clean records, or a list of problems per row."""
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..divisions.models import Division
+from ..extensions import db
+from ..text import has_control_chars
+from .folding import compact, fold
+from .reader import FileRejected
+
+MAX_ROWS = 300_000
+MAX_TEXT = 300
+
+#: Column -> what it is called in the file, as compact() keys; `None` entries are substrings.
+FIELDS = ("registration_number", "name", "address", "ward", "category")
+REQUIRED = ("registration_number", "name", "address", "ward")
+COLUMN_LABELS = {
+    "registration_number": _l("registration or tax number"),
+    "name": _l("name"),
+    "address": _l("address"),
+    "ward": _l("ward"),
+    "category": _l("category"),
+}
+_HEADER_HINTS = (
+    ("registration_number", ("masothue", "mst", "sodangky", "dangkykinhdoanh", "sodkkd", "masodoanhnghiep",
+                             "msdn", "taxnumber", "taxcode", "taxid", "registrationnumber", "registrationno",
+                             "registration", "regno")),
+    ("address", ("diachi", "address")),
+    ("ward", ("phuong", "ward", "xa", "maxa", "commune")),
+    ("category", ("loaihinh", "loaicoso", "loai", "nganhnghe", "nganh", "linhvuc", "category", "type", "kind")),
+    ("name", ("ten", "name")),
+)
+
+#: Extra words people use for each venue category, folded.
+CATEGORY_WORDS = {
+    "office": ("office", "offices and agencies", "van phong", "co quan", "tru so"),
+    "factory": ("factory", "factories", "nha may", "xuong", "xi nghiep", "san xuat", "cong xuong"),
+    "shop": ("shop", "cua hang", "tap hoa", "ban le"),
+    "market": ("market", "cho"),
+    "supermarket": ("supermarket", "sieu thi", "trung tam thuong mai"),
+    "restaurant": ("restaurant", "restaurants and cafes", "nha hang", "quan an", "ca phe", "cafe", "an uong"),
+    "school": ("school", "truong", "truong hoc"),
+    "health": ("hospital", "clinic", "hospitals and clinics", "benh vien", "phong kham", "nha thuoc", "tram y te"),
+    "station": ("station", "bus station", "bus and train stations", "ben xe", "nha ga", "ga"),
+    "boarding_house": ("boarding house", "nha tro", "phong tro", "ky tuc xa"),
+    "apartment": ("apartment", "apartment building", "chung cu"),
+    "religious": ("religious", "religious site", "chua", "nha tho", "den"),
+    "checkpoint": ("checkpoint", "traffic checkpoint", "chot"),
+    "other": ("other", "khac"),
+}
+_REG = re.compile(r"^\d{10}(\d{3})?$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Record:
+    row: int
+    registration_number: str
+    name: str
+    address: str
+    ward_code: str
+    category: str
+    category_known: bool
+
+
+def map_header(header):
+    """{field: column index}; FileRejected for missing or repeated columns."""
+    found = {}
+    for index, title in enumerate(header):
+        key = compact(title)
+        if not key:
+            continue
+        for field, hints in _HEADER_HINTS:
+            if key in hints or any(len(h) > 3 and h in key for h in hints) or (
+                field == "name" and key.startswith("ten")
+            ):
+                if field in found:
+                    raise FileRejected(_l("The column “%(name)s” appears twice.", name=title))
+                found[field] = index
+                break
+    missing = [str(COLUMN_LABELS[f]) for f in REQUIRED if f not in found]
+    if missing:
+        raise FileRejected(_l(
+            "Wrong or missing headers: the first row must name the columns registration or tax number, "
+            "name, address, ward (code or name) and category. Missing: %(missing)s.",
+            missing=", ".join(missing),
+        ))
+    return found
+
+
+def registration_number(raw):
+    """Digits only (10, or 13 for a branch); None when it is not a registration number.
+
+    Spreadsheets drop a leading zero (Hà Nội numbers start with 0), so 9 and 12 digits get it back.
+    """
+    digits = re.sub(r"[\s.\-]", "", raw or "")
+    if digits.isdigit() and len(digits) in (9, 12):
+        digits = "0" + digits
+    return digits if _REG.match(digits) else None
+
+
+class WardResolver:
+    """Ward code or name (with or without 'Phường'/'Xã', any accents) -> code of this province."""
+
+    def __init__(self, province_code, allowed=None):
+        self.province_code = str(province_code)
+        self.allowed = allowed
+        wards = db.session.scalars(select(Division).where(Division.province_code == self.province_code))
+        self.codes = {}
+        self.by_name = {}
+        for ward in wards:
+            self.codes[ward.code] = ward
+            for key in _name_keys(ward.name):
+                self.by_name.setdefault(key, set()).add(ward.code)
+
+    def resolve(self, raw):
+        """(code, None) or (None, reason)."""
+        text = (raw or "").strip()
+        if not text:
+            return None, _l("the ward is missing")
+        if text.isdigit():
+            code = str(int(text))
+            if code in self.codes:
+                return self._allowed(code)
+            other = _other_province_by_code(int(text))
+            if other:
+                return None, _l("ward %(ward)s is in %(province)s, not in this province", ward=text, province=other)
+            return None, _l("unknown ward code %(ward)s", ward=text)
+        codes = self.by_name.get(fold(_SPACES.sub(" ", text)))
+        if codes and len(codes) == 1:
+            return self._allowed(next(iter(codes)))
+        if codes:
+            return None, _l("“%(ward)s” names more than one ward: give the ward code", ward=text)
+        other = _other_provinces_by_name().get(fold(text))
+        if other and self.province_code not in other:
+            return None, _l("ward %(ward)s is in %(province)s, not in this province",
+                            ward=text, province=", ".join(sorted(other.values())))
+        return None, _l("unknown ward “%(ward)s”", ward=text)
+
+    def _allowed(self, code):
+        if self.allowed is not None and code not in self.allowed:
+            return None, _l("ward %(ward)s is not one of your wards", ward=self.codes[code].name)
+        return code, None
+
+
+def _name_keys(name):
+    folded = fold(name)
+    keys = {folded}
+    for prefix in ("phuong ", "xa ", "dac khu ", "thi tran "):
+        if folded.startswith(prefix):
+            keys.add(folded[len(prefix):])
+    return keys
+
+
+def _other_province_by_code(code):
+    from vietnam_provinces import Province, Ward
+
+    try:
+        ward = Ward.from_code(code)
+    except (ValueError, KeyError):
+        return None
+    return Province.from_code(ward.province_code).name if ward else None
+
+
+@lru_cache(maxsize=1)
+def _other_provinces_by_name():
+    """folded ward name -> {province code: province name} over the whole country."""
+    from vietnam_provinces import Province, Ward
+
+    names = {}
+    provinces = {p.code: p for p in Province.iter_all()}
+    for ward in Ward.iter_all():
+        province = provinces[ward.province_code]
+        for key in _name_keys(ward.name):
+            names.setdefault(key, {})[str(int(province.code))] = province.name
+    return names
+
+
+class CategoryResolver:
+    """Category code, label (Vietnamese or English) or a usual word -> a venue category."""
+
+    def __init__(self):
+        from ..venues.models import CATEGORIES
+
+        self.keys = {}
+        for code, words in CATEGORY_WORDS.items():
+            for word in words:
+                self.keys.setdefault(word, code)
+                self.keys.setdefault(word + "s", code)
+        for code in CATEGORIES:
+            self.keys[fold(code)] = code
+        self.prefixes = sorted(self.keys, key=len, reverse=True)
+
+    def resolve(self, raw):
+        """(category, known): unknown or empty categories are filed as 'other'."""
+        key = fold(raw)
+        if not key:
+            return "other", True
+        if key in self.keys:
+            return self.keys[key], True
+        for word in self.prefixes:
+            if key.startswith(word + " "):
+                return self.keys[word], True
+        return "other", False
+
+
+def _text(raw, label, problems):
+    value = _SPACES.sub(" ", raw or "").strip()
+    if not value:
+        problems.append(_l("the %(column)s is missing", column=label))
+    elif has_control_chars(value):
+        problems.append(_l("the %(column)s contains invisible control characters", column=label))
+    elif len(value) > MAX_TEXT:
+        problems.append(_l("the %(column)s is longer than %(n)s characters", column=label, n=MAX_TEXT))
+    return value
+
+
+def validate(header, rows, province_code, allowed_wards=None):
+    """(records, problems): problems are (row number, reason); records only count when none."""
+    columns = map_header(header)
+    wards = WardResolver(province_code, allowed_wards)
+    categories = CategoryResolver()
+    records, problems, seen = [], [], {}
+    for count, (number, cells) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise FileRejected(_l("The file has more than %(n)s rows. Split it by ward.", n=MAX_ROWS))
+
+        def cell(field):
+            index = columns.get(field)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        reasons = []
+        raw_number = cell("registration_number").strip()
+        number_value = registration_number(raw_number)
+        if not raw_number:
+            reasons.append(_l("the registration or tax number is missing"))
+        elif number_value is None:
+            reasons.append(_l("“%(value)s” is not a registration or tax number (10 digits, or 10 digits "
+                              "and a 3-digit branch number)", value=raw_number[:40]))
+        elif number_value in seen:
+            reasons.append(_l("registration number %(value)s is also on row %(row)s",
+                              value=number_value, row=seen[number_value]))
+        else:
+            seen[number_value] = number
+        name = _text(cell("name"), COLUMN_LABELS["name"], reasons)
+        address = _text(cell("address"), COLUMN_LABELS["address"], reasons)
+        ward_code, ward_problem = wards.resolve(cell("ward"))
+        if ward_problem:
+            reasons.append(ward_problem)
+        category, known = categories.resolve(cell("category"))
+        if reasons:
+            problems.extend((number, reason) for reason in reasons)
+        elif not problems:
+            records.append(Record(number, number_value, name, address, ward_code, category, known))
+    if not records and not problems:
+        raise FileRejected(_l("The file has a header row but no establishments."))
+    return records, problems

@@ -1,0 +1,1 @@
+"""What officials work from: ward lists, dashboards, zone levels and periodic reports."""

@@ -1,0 +1,117 @@
+"""Venue-level figures computed from visits: counts only, never who visited."""
+from datetime import timedelta
+
+from sqlalchemy import case, distinct, func, select
+
+from ..checkin.models import Visit
+from ..extensions import db
+from ..registry.models import Establishment
+from ..venues.models import Venue
+from .periods import day_starts, local_today
+
+#: Check-outs done by the visitor (or by staff for them): anything else is a forgotten exit.
+PROPER_OUT = ("self", "staff", "assisted")
+CHART_DAYS = 14
+
+
+def proper_exit():
+    """1 for a visit checked out by the visitor or staff, else 0."""
+    return case((Visit.out_method.in_(PROPER_OUT), 1), else_=0)
+
+
+def closed_visit():
+    """1 for a closed visit, else 0."""
+    return case((Visit.checked_out_at.is_not(None), 1), else_=0)
+
+
+def percent(part, whole):
+    """A rounded percentage, or None when there is nothing to divide."""
+    return round(100 * part / whole) if whole else None
+
+
+def _scoped(query, column, ward_codes):
+    return query if ward_codes is None else query.where(column.in_(list(ward_codes)))
+
+
+def ward_figures(ward_codes, now):
+    """{ward code: figures} for the dashboards; ward_codes None means the whole province."""
+    figures = {}
+
+    def row(code):
+        return figures.setdefault(code, dict(establishments=0, matched=0, venues=0, active=0,
+                                             checkins=0, closed=0, proper=0))
+
+    for code, total, matched in db.session.execute(_scoped(
+        select(Establishment.ward_code, func.count(), func.count(Establishment.venue_id))
+        .where(Establishment.status == "listed").group_by(Establishment.ward_code),
+        Establishment.ward_code, ward_codes,
+    )):
+        row(code).update(establishments=total, matched=matched)
+    for code, total in db.session.execute(_scoped(
+        select(Venue.ward_code, func.count()).where(Venue.status != "closed").group_by(Venue.ward_code),
+        Venue.ward_code, ward_codes,
+    )):
+        row(code)["venues"] = total
+    since = now - timedelta(days=CHART_DAYS)
+    day_ago = now - timedelta(hours=24)
+    for code, active, checkins, closed, proper in db.session.execute(_scoped(
+        select(Venue.ward_code,
+               func.count(distinct(case((Visit.checked_in_at >= day_ago, Visit.venue_id)))),
+               func.count(), func.sum(closed_visit()), func.sum(proper_exit()))
+        .join(Venue, Venue.id == Visit.venue_id)
+        .where(Visit.checked_in_at >= since, Visit.checked_in_at <= now).group_by(Venue.ward_code),
+        Venue.ward_code, ward_codes,
+    )):
+        row(code).update(active=active, checkins=checkins, closed=closed or 0, proper=proper or 0)
+    for values in figures.values():
+        values["coverage"] = percent(values["matched"], values["establishments"])
+        values["completeness"] = percent(values["proper"], values["closed"])
+    return figures
+
+
+def totals(figures):
+    """The sum over wards of ward_figures(), with percentages recomputed."""
+    keys = ("establishments", "matched", "venues", "active", "checkins", "closed", "proper")
+    total = {k: sum(f[k] for f in figures.values()) for k in keys}
+    total["coverage"] = percent(total["matched"], total["establishments"])
+    total["completeness"] = percent(total["proper"], total["closed"])
+    return total
+
+
+def daily_checkins(ward_codes, now, days=CHART_DAYS):
+    """[(local date, check-ins)] for the last `days` local days, today included."""
+    first = local_today(now) - timedelta(days=days - 1)
+    starts = day_starts(first, days)
+    bucket = case(*[(Visit.checked_in_at < starts[i + 1], i) for i in range(days)], else_=days)
+    inner = select(bucket.label("bucket")).where(
+        Visit.checked_in_at >= starts[0], Visit.checked_in_at < starts[-1])
+    if ward_codes is not None:
+        inner = inner.join(Venue, Venue.id == Visit.venue_id).where(Venue.ward_code.in_(list(ward_codes)))
+    inner = inner.subquery()
+    counts = dict(db.session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket)).tuples().all())
+    return [(first + timedelta(days=i), counts.get(i, 0)) for i in range(days)]
+
+
+def venue_figures(venue, now, days=7):
+    """One venue's check-ins, distinct visitors and check-out completeness over `days`, last check-in."""
+    since = now - timedelta(days=days)
+    checkins, visitors, closed, proper = db.session.execute(
+        select(func.count(), func.count(distinct(Visit.visitor_id)), func.sum(closed_visit()),
+               func.sum(proper_exit()))
+        .where(Visit.venue_id == venue.id, Visit.checked_in_at >= since)
+    ).one()
+    last = db.session.scalar(select(func.max(Visit.checked_in_at)).where(Visit.venue_id == venue.id))
+    return dict(days=days, checkins=checkins, visitors=visitors, last=_aware(last),
+                completeness=percent(proper or 0, closed or 0))
+
+
+def _aware(value):
+    from datetime import timezone
+
+    if value is None or getattr(value, "tzinfo", None) is not None:
+        return value
+    if isinstance(value, str):  # SQLite returns max() of a typed column as text
+        from datetime import datetime
+
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc)

@@ -1,0 +1,24 @@
+"""Report form shapes: a ward's zone level."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..registry.forms import DayField
+from ..text import PlainText
+from .models import LEVELS
+
+
+class ZoneForm(FlaskForm):
+    ward_code = SelectField(_l("Ward or commune"), choices=[],
+                            validators=[DataRequired(_l("Choose the ward or commune."))])
+    level = SelectField(_l("Level"), choices=[("", _l("Choose…"))] + [(str(k), v) for k, v in LEVELS.items()],
+                        validators=[DataRequired(_l("Choose the level."))])
+    effective_on = DayField(_l("In force from"), format=["%Y-%m-%d", "%d/%m/%Y"],
+                            description=_l("For example 25/11/2026."),
+                            validators=[DataRequired(_l("Enter the date as day/month/year, for example 25/11/2026."))])
+    note = StringField(_l("Decision or note (optional)"), validators=[Optional(), Length(max=300), PlainText()])
+
+    def set_wards(self, wards):
+        """Offer the wards of the province."""
+        self.ward_code.choices = [("", _l("Choose…"))] + [(w.code, w.name) for w in wards]

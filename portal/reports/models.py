@@ -1,0 +1,42 @@
+"""A ward's zone level over time."""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+LEVELS = {
+    1: _l("Level 1 (green): new normal"),
+    2: _l("Level 2 (yellow): low risk"),
+    3: _l("Level 3 (orange): high risk"),
+    4: _l("Level 4 (red): very high risk"),
+}
+SHORT_LEVELS = {1: _l("Green"), 2: _l("Yellow"), 3: _l("Orange"), 4: _l("Red")}
+
+
+class ZoneLevel(db.Model):
+    """A ward's level from `effective_on`; rows are never changed, so history is kept."""
+
+    __tablename__ = "zone_levels"
+    __table_args__ = (
+        Index("ix_zone_levels_ward_effective", "ward_code", "effective_on"),
+        CheckConstraint("level BETWEEN 1 AND 4", name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_code: Mapped[str] = mapped_column(ForeignKey("divisions.code"))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    effective_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    set_by = relationship("User", lazy="joined")
+    ward = relationship("Division", lazy="joined")
+
+    @property
+    def label(self):
+        return LEVELS.get(self.level, self.level)

@@ -1,0 +1,122 @@
+"""Dashboards and the three ward lists."""
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..i18n import local_datetime
+from ..models_base import utcnow
+from ..registry.models import Establishment, MatchProposal
+from ..security import OFFICIAL_VIEWERS, roles_required, visible_ward_codes, visible_wards, ward_for
+from ..venues.models import CATEGORIES
+from . import lists
+from .charts import bar_chart, meter
+from .exporting import export_response
+from .figures import daily_checkins, totals, ward_figures
+from .models import SHORT_LEVELS
+from .periods import local_today
+from .zones import levels_on
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+LIST_TITLES = {
+    "not-registered": lambda: _("Not registered"),
+    "not-used": lambda: _("Registered, not used"),
+    "no-exits": lambda: _("Entries without exits"),
+}
+
+
+def _chart(points):
+    return bar_chart([(d.strftime("%d/%m"), n) for d, n in points], _("Check-ins per day, last 14 days"))
+
+
+@bp.route("/")
+@roles_required(*OFFICIAL_VIEWERS)
+def dashboard():
+    """Coverage and activity for every ward the official may see (the province dashboard for admins)."""
+    codes = visible_ward_codes(current_user)
+    if codes is not None and len(codes) == 1:
+        return redirect(url_for("reports.ward", code=next(iter(codes))))
+    now = utcnow()
+    wards = db.session.scalars(visible_wards(current_user)).all()
+    figures = ward_figures(codes, now)
+    days = daily_checkins(codes, now)
+    panels = []
+    if current_user.role == "province_admin":
+        panels = [panel(current_user, now) for panel in current_app.extensions.get("province_panels", [])]
+    return render_template(
+        "reports/dashboard.html", wards=wards, figures=figures, total=totals(figures), days=days,
+        chart=_chart(days), meter=meter, levels=levels_on(codes, local_today(now)), panels=panels,
+        short_levels=SHORT_LEVELS,
+    )
+
+
+@bp.route("/wards/<code>/")
+@roles_required(*OFFICIAL_VIEWERS)
+def ward(code):
+    """One ward's dashboard: coverage, activity, zone level and the way into the lists."""
+    ward = ward_for(current_user, code)
+    now = utcnow()
+    figures = ward_figures([ward.code], now).get(ward.code) or totals({})
+    days = daily_checkins([ward.code], now)
+    open_proposals = db.session.scalar(
+        select(func.count()).select_from(MatchProposal)
+        .join(Establishment, Establishment.id == MatchProposal.establishment_id)
+        .where(Establishment.ward_code == ward.code, MatchProposal.status == "open"))
+    return render_template(
+        "reports/ward.html", ward=ward, figures=figures, days=days, chart=_chart(days), meter=meter,
+        level=levels_on([ward.code], local_today(now)).get(ward.code), open_proposals=open_proposals,
+        list_titles=LIST_TITLES, short_levels=SHORT_LEVELS,
+    )
+
+
+def _list_export_rows(kind, rows):
+    for row in rows:
+        place, last = row["place"], row["last"]
+        tail = [row["reminders"], str(last.action_label) if last else "",
+                last.action_on.isoformat() if last else ""]
+        if kind == "not-registered":
+            yield [place.registration_number, place.name, place.address, str(place.category_label)] + tail
+        elif kind == "not-used":
+            yield [place.short_code, place.name, place.address, str(place.category_label), place.contact_phone,
+                   local_datetime(place.created_at), local_datetime(row["last_in"])] + tail
+        else:
+            yield [place.short_code, place.name, place.address, str(place.category_label), row["closed"],
+                   row["proper"], row["share"]] + tail
+
+
+def _list_header(kind):
+    tail = [_("Reminders"), _("Last action"), _("Date")]
+    if kind == "not-registered":
+        return [_("Registration number"), _("Name"), _("Address"), _("Category")] + tail
+    if kind == "not-used":
+        return [_("Venue code"), _("Name"), _("Address"), _("Category"), _("Contact phone"),
+                _("Registered on"), _("Last check-in")] + tail
+    return [_("Venue code"), _("Name"), _("Address"), _("Category"), _("Closed visits"),
+            _("Checked out by the visitor"), _("Share (%)")] + tail
+
+
+@bp.route("/wards/<code>/<kind>", defaults={"fmt": "html"})
+@bp.route("/wards/<code>/<kind>.<fmt>")
+@roles_required(*OFFICIAL_VIEWERS)
+def ward_list(code, kind, fmt):
+    """A ward list (not registered / not used / entries without exits): page, print, CSV or XLSX."""
+    ward = ward_for(current_user, code)
+    if kind not in lists.KINDS or fmt not in ("html", "csv", "xlsx"):
+        abort(404)
+    query = lists.ListQuery.parse(kind, ward.code, request.args)
+    printing = request.args.get("print") == "1"
+    rows, total = lists.fetch(query, utcnow(), everything=printing or fmt != "html")
+    if fmt != "html":
+        return export_response(fmt, f"{kind}-{ward.code}", LIST_TITLES[kind](), _list_header(kind),
+                               _list_export_rows(kind, rows))
+    template = "reports/list_print.html" if printing else "reports/list.html"
+    return render_template(
+        template, ward=ward, kind=kind, title=LIST_TITLES[kind](), query=query, rows=rows, total=total,
+        pages=lists.pages(total), categories=CATEGORIES, list_titles=LIST_TITLES,
+        printed=utcnow(),
+    )
+
+
+from . import more_routes  # noqa: E402,F401  (zones, high-risk and periodic report on the same blueprint)
