@@ -91,6 +91,12 @@ def _register_blueprints(app):
     app.register_blueprint(visitors_bp)
     checkin_routes.init_app(app)
 
+    from .audit.routes import bp as audit_bp
+    from .tracing import routes as tracing_routes
+
+    app.register_blueprint(audit_bp)
+    tracing_routes.init_app(app)
+
     from .passes import routes as passes_routes
     from .staff import panels as staff_panels
 
@@ -118,6 +124,12 @@ def _register_cli(app):
     from .checkin.cli import visits_cli
 
     app.cli.add_command(visits_cli)
+
+    from .privacy.cli import data_cli
+    from .tracing.cli import tracing_cli
+
+    app.cli.add_command(data_cli)
+    app.cli.add_command(tracing_cli)
 
     from .officials.cli import users_cli
     from .registry.cli import registry_cli

@@ -14,6 +14,8 @@ class Defaults:
     PORTAL_DEFAULT_LOCALE = "vi"
     PORTAL_LOCALES = ("vi", "en")
     PORTAL_RETENTION_DAYS = 28
+    PORTAL_TRACE_DAYS = 14  # days of a case's visits a trace looks at by default
+    PORTAL_CONTACT_MINUTES = 15  # minimum overlap that makes a contact by default
     PORTAL_DATA_KEY = None
     PORTAL_RATELIMIT_STORAGE_URL = "memory://"
     PORTAL_CHECKIN_LIMIT = "30 per minute"

@@ -25,6 +25,8 @@ def home_for(user):
         return url_for("venues.index")
     if user.role in ("ward_official", "province_admin"):
         return url_for("reports.dashboard")
+    if user.role == "tracer":
+        return url_for("tracing.index")
     if user.role in ("staff", "checkpoint"):
         return url_for("staff.index")
     return url_for("public.index")

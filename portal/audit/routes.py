@@ -1,0 +1,29 @@
+"""Province admins read the audit log; there is no route to change or delete an entry."""
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from ..security import roles_required
+from .services import entries_page
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PER_PAGE = 50
+ACTION_LABELS = {
+    "case": _l("Opened the case"),
+    "lookup": _l("Looked a person up"),
+    "visits": _l("Listed the person's visits"),
+    "contacts": _l("Listed contacts"),
+    "export": _l("Exported contacts"),
+    "exposure": _l("Marked an exposure window"),
+}
+
+
+@bp.route("/")
+@roles_required("province_admin")
+def index():
+    """Who looked at or exported personal data, newest first."""
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    entries, total = entries_page(page, PER_PAGE)
+    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+    return render_template("audit/index.html", entries=entries, total=total, page=page, pages=pages,
+                           action_labels=ACTION_LABELS)

@@ -1,0 +1,66 @@
+"""`flask data purge` and `flask data rotate-key`: run by the operator on the server."""
+import logging
+import os
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..bootstrap import new_data_key
+from ..extensions import db
+from ..models_base import utcnow
+from .keys import KeyRotationError, rotate
+from .services import MAX_CHUNK, purge
+
+log = logging.getLogger(__name__)
+data_cli = AppGroup("data", help="Personal data: retention and encryption key.")
+
+
+@data_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Keep this many days instead of PORTAL_RETENTION_DAYS.")
+@click.option("--chunk", type=click.IntRange(1, MAX_CHUNK), default=MAX_CHUNK, show_default=True,
+              help="Rows deleted per transaction.")
+def purge_command(days, chunk):
+    """Delete visits, warnings and visitor profiles older than the retention period."""
+    days = days or current_app.config["PORTAL_RETENTION_DAYS"]
+    cutoff = utcnow() - timedelta(days=days)
+    totals = purge(cutoff, chunk, commit=db.session.commit)
+    log.info("purge older than %d days: %s", days, totals)
+    click.echo(
+        f"Deleted data older than {days} days: {totals['visits']} visits, "
+        f"{totals['warnings']} warnings, {totals['visitors']} visitor profiles."
+    )
+
+
+@data_cli.command("rotate-key")
+@click.option("--new-key", envvar="PORTAL_NEW_DATA_KEY", default=None,
+              help="The new key (URL-safe base64 of 32 bytes); or set PORTAL_NEW_DATA_KEY. "
+                   "Without it a new key is generated.")
+def rotate_key_command(new_key):
+    """Re-encrypt visitors' personal data under a new PORTAL_DATA_KEY (all or nothing)."""
+    old_key = current_app.config.get("PORTAL_DATA_KEY")
+    if not old_key:
+        raise click.ClickException("PORTAL_DATA_KEY is not set: there is nothing to rotate from.")
+    generated = not new_key
+    new_key = new_key or new_data_key()
+    try:
+        done = rotate(old_key, new_key)
+    except KeyRotationError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    except Exception:
+        db.session.rollback()
+        raise click.ClickException("rotation failed; nothing was changed (is PORTAL_DATA_KEY right?)")
+    db.session.commit()
+    log.info("data key rotated: %s", done)
+    click.echo("Re-encrypted: " + ", ".join(f"{name} {rows} rows" for name, rows in done.items()) + ".")
+    if generated:
+        click.echo(f"New key: {new_key}")
+    where = os.path.join(current_app.instance_path, "config.py")
+    click.echo(
+        "Now store the new key and restart the portal: set PORTAL_DATA_KEY to the new key in "
+        f"{where} (or the environment), replacing the old one. Until then the running portal "
+        "cannot read personal data."
+    )

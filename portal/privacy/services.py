@@ -1,0 +1,123 @@
+"""Retention: delete visits, warnings and visitor profiles older than the retention period.
+
+Each function deletes one bounded chunk and flushes; the CLI commits after every chunk, so no
+transaction holds more than `limit` (≤ 10,000) deleted rows and check-ins keep flowing.
+Rows of other tables pointing at a deleted visit or visitor are deleted too, or set to NULL
+when the column allows it (a case keeps its reference, a pass reads "deleted").
+"""
+from sqlalchemy import delete, exists, select, update
+
+from ..checkin.models import Visit
+from ..extensions import db
+from ..tracing.models import Exposure, ExposureNotice
+from ..visitors.models import Visitor
+
+MAX_CHUNK = 10000
+
+
+def _check(limit):
+    if not 0 < limit <= MAX_CHUNK:
+        raise ValueError(f"chunk size must be 1..{MAX_CHUNK}")
+
+
+def references_to(table_name):
+    """(table, column) of every foreign key from another table to `table_name`."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        if table.name == table_name:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == table_name:
+                found.append((table, fk.parent))
+    return found
+
+
+def _release(table_name, ids):
+    """Detach or delete the rows of other tables that point at rows about to be deleted."""
+    for table, column in references_to(table_name):
+        if column.nullable:
+            db.session.execute(update(table).where(column.in_(ids)).values({column.name: None}))
+        else:
+            db.session.execute(delete(table).where(column.in_(ids)))
+
+
+def purge_visits(cutoff, limit=MAX_CHUNK):
+    """Delete up to `limit` visits that began before `cutoff`; returns how many."""
+    _check(limit)
+    ids = list(db.session.scalars(
+        select(Visit.id).where(Visit.checked_in_at < cutoff).order_by(Visit.checked_in_at).limit(limit)
+    ))
+    if not ids:
+        return 0
+    # Dependents' visits point at their lead's visit; a lead may go in this chunk, its followers later.
+    db.session.execute(
+        update(Visit).where(Visit.lead_visit_id.in_(ids)).values(lead_visit_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    _release("visits", ids)
+    db.session.execute(delete(Visit).where(Visit.id.in_(ids)).execution_options(synchronize_session=False))
+    db.session.flush()
+    return len(ids)
+
+
+def purge_notices(cutoff, limit=MAX_CHUNK):
+    """Delete up to `limit` warnings whose exposure window ended before `cutoff`."""
+    _check(limit)
+    rows = db.session.execute(
+        select(ExposureNotice.exposure_id, ExposureNotice.visitor_id)
+        .join(Exposure, Exposure.id == ExposureNotice.exposure_id)
+        .where(Exposure.ends_at < cutoff)
+        .limit(limit)
+    ).all()
+    for exposure_id in {r.exposure_id for r in rows}:
+        visitor_ids = [r.visitor_id for r in rows if r.exposure_id == exposure_id]
+        db.session.execute(
+            delete(ExposureNotice)
+            .where(ExposureNotice.exposure_id == exposure_id, ExposureNotice.visitor_id.in_(visitor_ids))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.flush()
+    return len(rows)
+
+
+def purge_visitors(cutoff, limit=MAX_CHUNK):
+    """Delete up to `limit` profiles not seen since `cutoff` with no visits and no dependents left."""
+    _check(limit)
+    has_visit = exists().where(Visit.visitor_id == Visitor.id)
+    child = Visitor.__table__.alias("child")
+    has_child = exists().where(child.c.lead_id == Visitor.id)
+    ids = list(db.session.scalars(
+        select(Visitor.id)
+        .where(Visitor.last_seen_at < cutoff, Visitor.created_at < cutoff, ~has_visit, ~has_child)
+        .order_by(Visitor.id)
+        .limit(limit)
+    ))
+    if not ids:
+        return 0
+    _release("visitors", ids)
+    db.session.execute(delete(Visitor).where(Visitor.id.in_(ids)).execution_options(synchronize_session=False))
+    db.session.flush()
+    return len(ids)
+
+
+#: The steps of a purge, in order: visits first, so their people may go afterwards.
+STEPS = (("visits", purge_visits), ("warnings", purge_notices), ("visitors", purge_visitors))
+
+
+def purge(cutoff, limit, commit, on_chunk=None):
+    """Run every step until nothing older than `cutoff` is left, calling `commit` after each chunk.
+
+    Returns {step name: rows deleted}.
+    """
+    totals = {}
+    for name, step in STEPS:
+        totals[name] = 0
+        while True:
+            count = step(cutoff, limit)
+            commit()
+            if not count:
+                break
+            totals[name] += count
+            if on_chunk is not None:
+                on_chunk(name, count)
+    return totals

@@ -1,0 +1,108 @@
+"""Exposure windows: a tracer marks a venue and time; visitors who were there are warned.
+
+Which visitors were warned is kept in `exposure_notices`, read only to show each visitor their
+own warnings (the `visitor_notices` hook) and to count them for the tracer.
+"""
+import secrets
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..checkin.models import Visit
+from ..extensions import db
+from .contacts import MAX_STAY, effective_end
+from .models import Exposure, ExposureNotice
+from .services import TracingError, retention_cutoff
+
+ADVICE = {
+    "monitor": _l("Monitor your health for 14 days and call a health station if you feel unwell"),
+    "test": _l("Get tested as soon as possible"),
+    "isolate": _l("Isolate at home and call your health station"),
+}
+MAX_WINDOW = timedelta(hours=24)
+
+
+def check_window(starts_at, ends_at, *, now, cutoff):
+    """Raise TracingError unless the window is forwards, ≤ 24 h, past, and within retention."""
+    if starts_at is None:
+        raise TracingError("window_missing", "starts_at")
+    if ends_at is None:
+        raise TracingError("window_missing", "ends_at")
+    if ends_at <= starts_at:
+        raise TracingError("window_reversed", "ends_at")
+    if ends_at - starts_at > MAX_WINDOW:
+        raise TracingError("window_long", "ends_at")
+    if ends_at > now:
+        raise TracingError("window_future", "ends_at")
+    if starts_at < cutoff:
+        raise TracingError("window_old", "starts_at")
+
+
+def exposed_visitor_ids(venue_id, starts_at, ends_at, cutoff, exclude_visitor_id=None):
+    """Visitors whose stay at the venue overlapped [starts_at, ends_at) (touching does not count)."""
+    rows = db.session.execute(
+        select(Visit.visitor_id, Visit.checked_in_at, Visit.due_out_at, Visit.checked_out_at, Visit.out_method)
+        .where(
+            Visit.venue_id == venue_id,
+            Visit.checked_in_at >= max(starts_at - MAX_STAY, cutoff),
+            Visit.checked_in_at < ends_at,
+            Visit.due_out_at > starts_at,
+        )
+    )
+    found = set()
+    for visitor_id, checked_in_at, due_out_at, checked_out_at, out_method in rows:
+        end = due_out_at if checked_out_at is None or out_method == "auto" else checked_out_at
+        if end > starts_at and visitor_id != exclude_visitor_id:
+            found.add(visitor_id)
+    return found
+
+
+def create_exposure(actor, case, venue, starts_at, ends_at, advice, *, now, retention_days):
+    """Mark an exposure window for a case and warn every visitor who overlapped it."""
+    if advice not in ADVICE:
+        raise TracingError("advice", "advice")
+    cutoff = retention_cutoff(now, retention_days)
+    check_window(starts_at, ends_at, now=now, cutoff=cutoff)
+    exposure = Exposure(
+        ref=secrets.token_urlsafe(16), case_id=case.id, venue_id=venue.id, starts_at=starts_at,
+        ends_at=ends_at, advice=advice, created_by_id=actor.id, created_at=now,
+    )
+    db.session.add(exposure)
+    db.session.flush()
+    warned = exposed_visitor_ids(venue.id, starts_at, ends_at, cutoff, exclude_visitor_id=case.visitor_id)
+    db.session.add_all(
+        ExposureNotice(exposure_id=exposure.id, visitor_id=visitor_id, created_at=now)
+        for visitor_id in sorted(warned)
+    )
+    exposure.warned_count = len(warned)
+    db.session.flush()
+    return exposure
+
+
+def exposures_for(visitor_ids, cutoff):
+    """Distinct exposure windows warning any of these visitors, newest first, within retention."""
+    ids = [i for i in visitor_ids if i is not None]
+    if not ids:
+        return []
+    return db.session.scalars(
+        select(Exposure)
+        .where(
+            Exposure.id.in_(select(ExposureNotice.exposure_id).where(ExposureNotice.visitor_id.in_(ids))),
+            Exposure.ends_at >= cutoff,
+        )
+        .order_by(Exposure.starts_at.desc(), Exposure.id.desc())
+    ).all()
+
+
+def visitor_notices(visitor_ids, now):
+    """The `visitor_notices` hook: one warning per exposure window that concerns these visitors."""
+    cutoff = retention_cutoff(now, current_app.config["PORTAL_RETENTION_DAYS"])
+    exposures = exposures_for(list(visitor_ids), cutoff)
+    return [
+        Markup(render_template("tracing/_notice.html", exposure=e, advice=ADVICE[e.advice],
+                               household=len(set(visitor_ids)) > 1))
+        for e in exposures
+    ]
