@@ -6,6 +6,7 @@ the person.
 import io
 
 import segno
+from markupsafe import escape
 import ttf_opensans
 from fpdf import FPDF
 
@@ -17,14 +18,15 @@ def qr_for(token):
     return segno.make_qr(token, error="q")
 
 
-def qr_svg_inline(token, title):
-    """SVG markup for embedding in a page."""
+def qr_svg_inline(token, label):
+    """SVG markup for embedding in a page, labelled for screen readers (`label` is escaped)."""
     out = io.BytesIO()
     qr_for(token).save(
         out, kind="svg", scale=8, border=4, xmldecl=False, svgns=True,
-        title=title, svgclass="qr pass-qr", lineclass=None, omitsize=True,
+        svgclass="qr pass-qr", lineclass=None, omitsize=True,
     )
-    return out.getvalue().decode()
+    svg = out.getvalue().decode()
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
 def _png(token):
@@ -35,7 +37,8 @@ def _png(token):
 
 def cards_pdf(cards, labels):
     """An A6 PDF with one pass per page; `cards` holds (name, token), `labels` the texts."""
-    pdf = FPDF(format="A6", unit="mm")
+    pdf = FPDF(format=(105, 148), unit="mm")  # A6
+    pdf.set_margins(7, 6, 7)
     pdf.set_auto_page_break(False)
     pdf.set_title(labels["title"])
     pdf.add_font("OpenSans", "", str(ttf_opensans.OPENSANS_REGULAR.path))
@@ -47,15 +50,19 @@ def cards_pdf(cards, labels):
 
 def _card_page(pdf, name, token, labels):
     pdf.add_page()
-    margin = 7
+    margin = pdf.l_margin
     width = pdf.w - 2 * margin
+
+    def line(height, text):
+        pdf.multi_cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
     pdf.set_xy(margin, 6)
     pdf.set_font("OpenSans", "B", 15)
-    pdf.multi_cell(width, 7, labels["heading"], align="C")
+    line(7, labels["heading"])
     pdf.set_font("OpenSans", "", 8)
-    pdf.multi_cell(width, 4, labels["heading_en"], align="C")
+    line(4, labels["heading_en"])
     pdf.set_font("OpenSans", "B", 14 if len(name) <= 28 else 11)
-    pdf.multi_cell(width, 7, name, align="C")
+    line(7, name)
     size = 66
     top = pdf.get_y() + 1
     pdf.image(io.BytesIO(_png(token)), x=(pdf.w - size) / 2, y=top, w=size, h=size)
@@ -63,12 +70,12 @@ def _card_page(pdf, name, token, labels):
     pdf.set_font("Courier", "B", 10)
     groups = grouped(token).split(" ")
     half = (len(groups) + 1) // 2
-    pdf.multi_cell(width, 5, " ".join(groups[:half]) + "\n" + " ".join(groups[half:]), align="C")
+    line(5, " ".join(groups[:half]) + "\n" + " ".join(groups[half:]))
     pdf.ln(1)
     pdf.set_font("OpenSans", "B", 9)
-    pdf.multi_cell(width, 4.5, labels["instructions"], align="C")
+    line(4.5, labels["instructions"])
     pdf.set_font("OpenSans", "", 7.5)
-    pdf.multi_cell(width, 3.6, labels["instructions_en"], align="C")
+    line(3.6, labels["instructions_en"])
     pdf.set_xy(margin, pdf.h - 10)
     pdf.set_font("OpenSans", "", 7)
-    pdf.multi_cell(width, 3.5, labels["issued"], align="C")
+    line(3.5, labels["issued"])

@@ -1,0 +1,87 @@
+"""Printed pass cards issued by ward officials and venue staff for people without a smartphone."""
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.passes.models import Pass
+from portal.visitors.models import Device, Visitor
+
+from ..conftest import check_page
+from .helpers import person, staff_at
+from .test_passes import qr_values_in_pdf
+
+CARD = {"full_name": "Cụ Nguyễn Văn Tư", "phone": "0912 345 001", "birth_year": "1941"}
+
+
+@pytest.fixture
+def official(client, make, login):
+    user = make.user(role="ward_official", wards=make.wards(1))
+    login(user)
+    return user
+
+
+def test_a_ward_official_issues_an_a6_card(client, official):
+    check_page(client.get("/passes/card/new"))
+    response = client.post("/passes/card/new", data=CARD)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    [page] = reader.pages
+    width_mm, height_mm = (float(v) * 25.4 / 72 for v in (page.mediabox.width, page.mediabox.height))
+    assert round(width_mm) == 105 and round(height_mm) == 148
+    text = page.extract_text()
+    assert "Cụ Nguyễn Văn Tư" in text and "Thẻ Vào Ra" in text and "1941" not in text
+    card = db.session.scalar(select(Pass))
+    [value] = qr_values_in_pdf(response.data)
+    assert value == card.token and card.kind == "card" and card.issued_by_id == official.id
+    visitor = db.session.get(Visitor, card.visitor_id)
+    assert visitor.birth_year == 1941 and visitor.phone == "+84912345001"
+    assert db.session.scalar(select(func.count(Device.id))) == 0
+
+
+def test_venue_staff_issue_cards_too(client, make, login):
+    login(staff_at(make, make.venue()))
+    assert client.post("/passes/card/new", data=CARD).mimetype == "application/pdf"
+
+
+def test_issuing_again_replaces_the_lost_card(client, official):
+    client.post("/passes/card/new", data=CARD)
+    client.post("/passes/card/new", data=dict(CARD, full_name="cụ nguyễn văn tư"))
+    cards = db.session.scalars(select(Pass).order_by(Pass.id)).all()
+    assert len(cards) == 2 and cards[0].visitor_id == cards[1].visitor_id
+    assert cards[0].retired_at is not None and cards[1].retired_at is None
+    assert db.session.scalar(select(func.count(Visitor.id))) == 1
+
+
+def test_a_card_never_takes_over_someone_with_their_own_phone(client, official):
+    own = person("Cụ Nguyễn Văn Tư", phone="0912345001", birth_year=1941, device_token="q" * 43)
+    client.post("/passes/card/new", data=CARD)
+    card = db.session.scalar(select(Pass))
+    assert card.visitor_id != own.id
+
+
+def test_a_different_person_on_the_same_phone_gets_their_own_card(client, official):
+    client.post("/passes/card/new", data=CARD)
+    client.post("/passes/card/new", data=dict(CARD, full_name="Cụ Trần Thị Năm", birth_year="1943"))
+    assert db.session.scalar(select(func.count(Pass.id)).where(Pass.retired_at.is_(None))) == 2
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"full_name": ""}, {"full_name": "A" * 101}, {"full_name": "Tên\u202eẩn"}, {"phone": ""}, {"phone": "0123"},
+     {"birth_year": ""}, {"birth_year": "1850"}, {"birth_year": "19a1"}],
+)
+def test_bad_card_details_are_explained_and_nothing_is_saved(client, official, changes):
+    html = check_page(client.post("/passes/card/new", data=dict(CARD, **changes)), 422)
+    assert 'class="error-summary"' in html
+    assert db.session.scalar(select(func.count(Pass.id))) == 0
+    assert db.session.scalar(select(func.count(Visitor.id))) == 0
+
+
+def test_only_staff_and_officials_issue_cards(client, make, login):
+    assert client.get("/passes/card/new").status_code == 302
+    login(make.user(role="tracer"))
+    assert client.post("/passes/card/new", data=CARD).status_code == 404
+    assert db.session.scalar(select(func.count(Pass.id))) == 0
