@@ -3,7 +3,6 @@
 Visitor pages never use the Flask session: the device cookie identifies the browser and binds
 the CSRF token (see visitors/device.py); a form nonce makes a retried POST record one visit.
 """
-import re
 import secrets
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -14,7 +13,7 @@ from ..extensions import csrf, db, limiter
 from ..models_base import utcnow
 from ..venues.services import venue_by_code, venue_by_token
 from ..visitors import device
-from ..visitors.forms import NONCE_PATTERN, ActionForm, VisitorForm
+from ..visitors.forms import ActionForm, VisitorForm, usable_nonce
 from ..visitors.panels import notices_for
 from ..visitors.services import (
     dependents_of, device_among, device_for, household_ids, owns_visit, register_visitor,
@@ -102,8 +101,8 @@ def _replayed(token):
 
     `taken` is True when the nonce already recorded a visit this browser does not own.
     """
-    nonce = request.form.get("nonce", "")
-    if not re.match(NONCE_PATTERN, nonce):
+    nonce = usable_nonce(request.form.get("nonce"))
+    if nonce is None:
         return None, False
     visit = services.visit_by_nonce(nonce)
     if visit is None:
@@ -124,7 +123,7 @@ def _first_time(venue, action, now, token, replacing, taken):
     """The short form: name, phone and year of birth, then the first check-in."""
     form = VisitorForm()
     if form.validate_on_submit() and not taken:
-        nonce = form.nonce.data or new_nonce()
+        nonce = usable_nonce(form.nonce.data) or new_nonce()
         new_token = device.derived_token(token, nonce)
         visitor = register_visitor(form.full_name.data, form.phone.data, form.birth_year.data, now)
         remember_device(visitor, new_token, now, replacing=replacing)
@@ -164,7 +163,7 @@ def _one_tap(venue, action, now, remembered, taken):
         chosen = set(form.dependents.data or ())
         try:
             visit = services.check_in(
-                person, venue, now, nonce=form.nonce.data or None,
+                person, venue, now, nonce=usable_nonce(form.nonce.data),
                 dependents=[d for d in dependents if d.ref in chosen],
             )
         except services.NonceTaken:

@@ -20,7 +20,7 @@ from ..crypto import plain_hash
 
 COOKIE = "vr_device"
 MAX_AGE = 400 * 24 * 3600  # the longest lifetime browsers accept
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def new_token():
@@ -37,7 +37,7 @@ def _mac(purpose, *parts):
 def presented_token():
     """The well-formed device token this browser sent, or None (a malformed one is ignored)."""
     raw = request.cookies.get(COOKIE, "")
-    return raw if _TOKEN.match(raw) else None
+    return raw if _TOKEN.fullmatch(raw) else None
 
 
 def cookie_token():

@@ -1,14 +1,16 @@
 """Visitor form shapes; CSRF comes from the device cookie (see device.py)."""
+import re
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..models_base import utcnow
 from ..text import PlainText, VietnamesePhone
 from .device import DeviceForm
 
-NONCE_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+NONCE_PATTERN = r"[A-Za-z0-9_-]{16,64}"
 NAME_LENGTH = Length(max=100, message=_l("Use at most %(max)d characters."))
 
 
@@ -29,8 +31,16 @@ class BirthYear:
 
 
 def nonce_field():
-    """The form's idempotency key: a retried POST records one visit, not two."""
-    return HiddenField(validators=[Optional(), Regexp(NONCE_PATTERN, message=_l("The form expired. Please submit it again."))])
+    """The form's idempotency key: a retried POST records one visit, not two.
+
+    Not validated: the route uses it only when it matches NONCE_PATTERN (see `usable_nonce`).
+    """
+    return HiddenField()
+
+
+def usable_nonce(value):
+    """The submitted nonce when well formed, else None."""
+    return value if isinstance(value, str) and re.fullmatch(NONCE_PATTERN, value) else None
 
 
 class VisitorForm(DeviceForm):
