@@ -1,0 +1,76 @@
+"""A checkpoint lane in headless Chromium with JavaScript off: a barcode scanner types each pass
+number and Enter into the focused input, 20 people in a row, and 20 visits are recorded."""
+import io
+import re
+
+import zxingcpp
+from PIL import Image
+from sqlalchemy import select
+
+from portal.checkin.models import Visit
+from portal.extensions import db
+from portal.passes.card import qr_for
+
+from ..factories import PASSWORD
+from ..passes.helpers import person, staff_at, with_pass
+
+
+def read_pass(token):
+    """What a barcode scanner reads from a pass's QR code (and then types)."""
+    out = io.BytesIO()
+    qr_for(token).save(out, kind="png", scale=6, border=4)
+    [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(out.getvalue())))
+    return code.text
+
+
+def focused(page):
+    """The pass input has the focus (autofocus applies with the first rendering, without JavaScript)."""
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'token'", timeout=5000)
+
+
+def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts, page_width, external_requests):
+    server = serve(WTF_CSRF_ENABLED=True)
+    checkpoint = make.venue(name="Chốt kiểm soát QL13 - Lái Thiêu", category="checkpoint")
+    officer = staff_at(make, checkpoint, role="checkpoint")
+    people = [(f"Người Thứ {i + 1}", with_pass(person(f"Người Thứ {i + 1}"))) for i in range(20)]
+
+    page = new_page(server=server)
+    page.goto("/auth/login")
+    page.fill("#phone", officer.phone)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert page.url.endswith(f"/staff/{checkpoint.short_code}/scan")
+    focused(page)
+    assert not page.locator("#camera").is_visible()  # the camera needs JavaScript; never required
+    assert page_width(page) <= 320
+    page.screenshot(path=str(artifacts / "scanner-1-ready.png"), full_page=True)
+
+    for name, token in people:
+        typed = read_pass(token)
+        assert typed == token
+        # The scanner is a keyboard: it types into whatever has focus, then presses Enter.
+        with page.expect_navigation():
+            page.keyboard.type(typed)
+            page.keyboard.press("Enter")
+        result = page.locator(".scan-result")
+        assert result.locator(".scan-name").inner_text() == name
+        assert result.locator(".scan-dir").inner_text() == "VÀO"
+        assert "scan-ok" in result.get_attribute("class")
+        focused(page)
+        assert page.input_value("#token") == ""
+    assert page_width(page) <= 320
+    page.screenshot(path=str(artifacts / "scanner-2-after-20-scans.png"), full_page=True)
+
+    with page.expect_navigation():
+        page.keyboard.type(people[0][1][:-1] + "0" if people[0][1][-1] != "0" else people[0][1][:-1] + "1")
+        page.keyboard.press("Enter")
+    assert "scan-bad" in page.locator(".scan-result").get_attribute("class")
+    assert re.search("KHÔNG GHI NHẬN", page.locator(".scan-result").inner_text())
+    page.screenshot(path=str(artifacts / "scanner-3-mistyped.png"), full_page=True)
+
+    db.session.rollback()
+    visits = db.session.scalars(select(Visit).where(Visit.venue_id == checkpoint.id)).all()
+    assert len(visits) == 20
+    assert {v.in_method for v in visits} == {"staff"} and all(v.is_open for v in visits)
+    assert len({v.visitor_id for v in visits}) == 20
+    assert external_requests == []
