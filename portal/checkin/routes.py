@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import csrf, db, limiter
 from ..models_base import utcnow
-from ..venues.services import venue_by_code, venue_by_token
+from ..venues.services import venue_by_token
 from ..visitors import device
 from ..visitors.forms import ActionForm, VisitorForm, usable_nonce
 from ..visitors.panels import notices_for
@@ -64,11 +64,13 @@ def new_nonce():
 @_limited(*checkin_limits)
 def by_token(token):
     """The QR target: check in or out at this venue."""
-    venue, retired = venue_by_token(token)
+    venue = services.venue_by_poster_token(token)
     if venue is None:
-        return render_template("public/token_unknown.html"), 404
-    if retired:
-        return render_template("public/token_retired.html"), 410
+        venue, retired = venue_by_token(token)
+        if venue is None:
+            return render_template("public/token_unknown.html"), 404
+        if retired:
+            return render_template("public/token_retired.html"), 410
     return _venue_page(venue, url_for("checkin.by_token", token=token))
 
 
@@ -76,7 +78,7 @@ def by_token(token):
 @_limited(*lookup_limits, *checkin_limits)
 def by_code(code):
     """A short code typed by hand: the same page as the QR link."""
-    venue = venue_by_code(code)
+    venue = services.venue_by_short_code(code)
     if venue is None:
         return render_template("public/code_not_found.html", code=code[:20]), 404
     return _venue_page(venue, url_for("checkin.by_code", code=venue.short_code))
@@ -86,14 +88,29 @@ def _venue_page(venue, action):
     now = utcnow()
     token = device.cookie_token()
     remembered = device_for(token) if device.presented_token() else None
+    registering = remembered is None or request.args.get("new") == "1"
     taken = False
-    if request.method == "POST":
+    if request.method == "POST" and registering:
         replayed, taken = _replayed(token)
         if replayed is not None:
             return replayed
-    if remembered is None or request.args.get("new") == "1":
+    if not services.takes_check_ins(venue):
+        return _not_taking_check_ins(venue, now, remembered)
+    if registering:
         return _first_time(venue, action, now, token, remembered, taken)
-    return _one_tap(venue, action, now, remembered, taken)
+    return _one_tap(venue, action, now, remembered)
+
+
+def _not_taking_check_ins(venue, now, remembered):
+    """A suspended or closed venue: nothing to check in to, but an open visit can be closed."""
+    visit = None
+    if remembered is not None:
+        visit = services.open_visit_for(remembered.visitor_id, now)
+    status = 409 if request.method == "POST" else 200
+    return _render_then_commit(
+        "checkin/not_taking.html", venue=venue, visit=visit if visit and visit.venue_id == venue.id else None,
+        out_form=ActionForm(formdata=None),
+    ), status
 
 
 def _replayed(token):
@@ -112,11 +129,19 @@ def _replayed(token):
         return None, True
     if owner_token != token:
         device.remember(owner_token)
-    return _to_confirmation(visit), False
+    return _to_confirmation(visit.ref), False
 
 
-def _to_confirmation(visit):
-    return redirect(url_for("checkin.confirmation", ref=visit.ref), 303)
+def _to_confirmation(ref):
+    return redirect(url_for("checkin.confirmation", ref=ref), 303)
+
+
+def _render_then_commit(template, **context):
+    """Render first, then commit the automatic check-outs applied while reading: committing
+    earlier would expire the loaded objects and reload them while rendering."""
+    html = render_template(template, **context)
+    db.session.commit()
+    return html
 
 
 def _first_time(venue, action, now, token, replacing, taken):
@@ -128,7 +153,7 @@ def _first_time(venue, action, now, token, replacing, taken):
         visitor = register_visitor(form.full_name.data, form.phone.data, form.birth_year.data, now)
         remember_device(visitor, new_token, now, replacing=replacing)
         visit = services.check_in(visitor, venue, now, nonce=nonce)
-        response = _commit_then(visit, token)
+        response = _commit_then(visit.ref, token)
         if response is not None:
             device.remember(new_token)
             return response
@@ -140,7 +165,7 @@ def _first_time(venue, action, now, token, replacing, taken):
     )
 
 
-def _commit_then(visit, token):
+def _commit_then(ref, token):
     """Commit and redirect to the visit; after losing a race with a retried POST, its visit."""
     try:
         db.session.commit()
@@ -148,10 +173,10 @@ def _commit_then(visit, token):
         db.session.rollback()
         replayed, _taken = _replayed(token)
         return replayed
-    return _to_confirmation(visit)
+    return _to_confirmation(ref)
 
 
-def _one_tap(venue, action, now, remembered, taken):
+def _one_tap(venue, action, now, remembered):
     """'Check in as …' with the dependents to tick, or 'Check out' while inside."""
     person = remembered.visitor
     form = CheckInForm()
@@ -159,7 +184,14 @@ def _one_tap(venue, action, now, remembered, taken):
     # A plain one-tap POST needs neither the dependents nor the open visits: fewer queries.
     dependents = dependents_of(person) if not posting or request.form.getlist("dependents") else []
     form.dependents.choices = [(d.ref, d.full_name) for d in dependents]
-    if posting and not taken and form.validate_on_submit():
+    taken = False
+    if posting and not form.validate_on_submit():
+        # check_in() recognises this person's retried POSTs itself; an invalid form may still be
+        # the retry of a registration whose answer arrived after the form was sent again.
+        replayed, taken = _replayed(device.cookie_token())
+        if replayed is not None:
+            return replayed
+    elif posting:
         chosen = set(form.dependents.data or ())
         try:
             visit = services.check_in(
@@ -172,7 +204,7 @@ def _one_tap(venue, action, now, remembered, taken):
         else:
             if (now - remembered.last_seen_at).days >= 1:
                 remembered.last_seen_at = now
-            response = _commit_then(visit, device.cookie_token())
+            response = _commit_then(visit.ref, device.cookie_token())
             if response is not None:
                 device.remember(device.cookie_token())  # keep the cookie alive for 400 more days
                 return response
@@ -182,11 +214,10 @@ def _one_tap(venue, action, now, remembered, taken):
         form.dependents.choices = [(d.ref, d.full_name) for d in dependents]
     ids = household_ids(person, dependents)
     inside = services.open_visits_for(ids, now)
-    db.session.commit()  # automatic check-outs applied while reading
     form.nonce.data = new_nonce()
     here = [(d, inside[d.id]) for d in dependents if d.id in inside and inside[d.id].venue_id == venue.id]
     inside_here = {d.id for d, _visit in here}
-    return render_template(
+    return _render_then_commit(
         "checkin/venue.html", venue=venue, action=action, form=form, person=person,
         lead_visit=inside.get(person.id), here=here,
         waiting=[d for d in dependents if d.id not in inside_here],
@@ -209,14 +240,13 @@ def confirmation(ref):
     if not owns_visit(remembered, visit):
         return render_template("checkin/not_yours.html"), 404
     services.close_if_overdue(visit, now)
-    db.session.commit()
+    ids = household_ids(remembered.visitor)
     people = [visit] + services.companions(visit)
     word = services.day_word(current_app.config["SECRET_KEY"], visit.venue, visit.checked_in_at, _tz())
     same_day = services.local_day(visit.checked_in_at, _tz()) == services.local_day(now, _tz())
-    return render_template(
+    return _render_then_commit(
         "checkin/confirmation.html", visit=visit, venue=visit.venue, people=people, now=now,
-        word=word, same_day=same_day, out_form=ActionForm(formdata=None),
-        notices=notices_for(household_ids(remembered.visitor), now),
+        word=word, same_day=same_day, out_form=ActionForm(formdata=None), notices=notices_for(ids, now),
     )
 
 
@@ -231,9 +261,10 @@ def check_out(ref):
     form = ActionForm()
     if not form.validate_on_submit():
         return render_template("errors/400.html", csrf=True), 400
+    ref = visit.ref
     services.check_out(visit, utcnow())
     db.session.commit()
-    return _to_confirmation(visit)
+    return _to_confirmation(ref)
 
 
 def venue_panel(venue):

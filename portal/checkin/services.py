@@ -7,8 +7,11 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..extensions import db
+from ..venues.models import Venue
+from ..venues.services import normalise_code
 from ..visitors.models import Visitor
 from .models import Visit
 from .words import check_word
@@ -16,6 +19,40 @@ from .words import check_word
 
 class NonceTaken(ValueError):
     """The form's idempotency key already recorded another person's visit."""
+
+
+def _visits():
+    """select(Visit) without its venue: the rules never need it, so no join is paid for."""
+    return select(Visit).options(lazyload(Visit.venue))
+
+
+def _visits_with_venue():
+    """select(Visit) with its venue and ward, but not the venue's owner."""
+    return select(Visit).options(joinedload(Visit.venue).lazyload(Venue.owner))
+
+
+def _venues():
+    return select(Venue).options(lazyload(Venue.owner))
+
+
+def venue_by_poster_token(token):
+    """The venue whose current poster token this is (owner not loaded), or None."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(_venues().where(Venue.token == token))
+
+
+def venue_by_short_code(code):
+    """The venue with this short code, any case and spacing (owner not loaded), or None."""
+    code = normalise_code(code)
+    if not code or len(code) > 8:
+        return None
+    return db.session.scalar(_venues().where(Venue.short_code == code))
+
+
+def takes_check_ins(venue):
+    """Only active venues record check-ins; suspended or closed ones still let people out."""
+    return venue.status == "active"
 
 
 def new_ref():
@@ -28,7 +65,7 @@ def _close(visit, now, method):
     visit.checked_out_at = min(now, visit.due_out_at) if method == "auto" else now
     visit.out_method = method
     followers = db.session.scalars(
-        select(Visit).where(Visit.lead_visit_id == visit.id, Visit.checked_out_at.is_(None))
+        _visits().where(Visit.lead_visit_id == visit.id, Visit.checked_out_at.is_(None))
     )
     for follower in followers:
         follower.checked_out_at = visit.checked_out_at
@@ -38,7 +75,7 @@ def _close(visit, now, method):
 def open_visit_for(visitor_id, now):
     """The visitor's open visit, or None; an overdue one is closed automatically first."""
     visit = db.session.scalar(
-        select(Visit)
+        _visits()
         .where(Visit.visitor_id == visitor_id, Visit.checked_out_at.is_(None))
         .order_by(Visit.checked_in_at.desc())
         .limit(1)
@@ -57,7 +94,7 @@ def open_visits_for(visitor_ids, now):
         return {}
     found, overdue = {}, []
     visits = db.session.scalars(
-        select(Visit)
+        _visits_with_venue()
         .where(Visit.visitor_id.in_(ids), Visit.checked_out_at.is_(None))
         .order_by(Visit.checked_in_at)
     ).all()
@@ -89,7 +126,7 @@ def visit_by_nonce(nonce):
     """The visit a form with this idempotency key recorded, or None."""
     if not nonce:
         return None
-    return db.session.scalar(select(Visit).where(Visit.nonce == nonce))
+    return db.session.scalar(_visits().where(Visit.nonce == nonce))
 
 
 def check_in(visitor, venue, now, *, method="self", nonce=None, dependents=()):
@@ -182,7 +219,7 @@ def visit_by_ref(ref):
     """The visit with this public reference, or None."""
     if not ref or len(ref) > 32:
         return None
-    return db.session.scalar(select(Visit).where(Visit.ref == ref))
+    return db.session.scalar(_visits_with_venue().where(Visit.ref == ref))
 
 
 def close_if_overdue(visit, now):
@@ -197,7 +234,7 @@ def companions(visit):
     """The visits of the dependents who came with this visit."""
     return list(
         db.session.scalars(
-            select(Visit).where(Visit.lead_visit_id == visit.id).order_by(Visit.id)
+            _visits().where(Visit.lead_visit_id == visit.id).order_by(Visit.id)
         )
     )
 
@@ -208,7 +245,7 @@ def history(visitor_ids, now, since):
     open_visits_for(ids, now)
     return list(
         db.session.scalars(
-            select(Visit)
+            _visits_with_venue()
             .where(Visit.visitor_id.in_(ids), Visit.checked_in_at >= since)
             .order_by(Visit.checked_in_at.desc(), Visit.id.desc())
         )

@@ -39,13 +39,14 @@ def me():
     ids = household_ids(person, dependents)
     since = now - timedelta(days=current_app.config["PORTAL_RETENTION_DAYS"])
     history = visits.history(ids, now, since)
-    db.session.commit()  # automatic check-outs applied while reading
     names = {p.id: p.full_name for p in [person, *dependents]}
-    return render_template(
+    html = render_template(
         "visitors/me.html", person=person, dependents=dependents, history=history, names=names,
         notices=notices_for(ids, now), panels=me_panels(person, now), form=ActionForm(formdata=None),
         done=done,
     )
+    db.session.commit()  # automatic check-outs applied while reading (after rendering: no reload)
+    return html
 
 
 @bp.route("/me/dependents/new", methods=["GET", "POST"])

@@ -121,7 +121,7 @@ class Browser:
 
 def hidden_inputs(html):
     """The hidden inputs of the first POST form of a page."""
-    form = re.search(r'<form method="post"[^>]*>(.*?)</form>', html, re.S).group(1)
+    form = re.search(r'<form[^>]*method="post"[^>]*>(.*?)</form>', html, re.S).group(1)
     return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"', form)
                 + re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
 

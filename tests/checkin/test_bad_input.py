@@ -134,3 +134,23 @@ def test_tampered_nonce_is_replaced_by_a_server_one(client, make):
     data.update(full_name="An", phone="0912345678", birth_year="1990", nonce="<bad nonce>" * 10)
     assert client.post(url, data=data).status_code == 303
     assert len(visits()) == 1 and visits()[0].nonce != data["nonce"] and len(visits()[0].nonce) == 22
+
+
+def test_suspended_or_closed_venue_records_no_check_in_but_lets_people_out(client, make):
+    venue = make.venue()
+    register(client, venue)
+    visit = visits()[0]
+    venue.status = "suspended"
+    db.session.commit()
+    html = check_page(client.get(venue_url(venue)))
+    assert f"/visit/{visit.ref}/out" in html and 'name="nonce"' not in html
+    other = make.venue(name="Đã đóng cửa")
+    other.status = "closed"
+    db.session.commit()
+    check_page(client.post(venue_url(other), data={"nonce": "q" * 22}), 409)
+    stranger = client.application.test_client()
+    check_page(stranger.post(venue_url(other), data={"full_name": "Khách", "phone": "0987 111 222",
+                                                     "birth_year": "1990", "nonce": "p" * 22}), 409)
+    assert len(visits()) == 1 and visits()[0].checked_out_at is None
+    client.post(f"/visit/{visit.ref}/out", data={})
+    assert visits()[0].checked_out_at is not None
