@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from ..text import PlainText, VietnamesePhone
 
@@ -21,12 +21,12 @@ class WardsMixin:
 
 class OfficialForm(WardsMixin, FlaskForm):
     role = SelectField(
-        _l("Role"), choices=[("", _l("Choose…"))] + list(ROLE_LABELS.items()),
-        validators=[DataRequired(_l("Choose a role."))],
+        _l("Role"), choices=[("", _l("Choose…"))] + list(ROLE_LABELS.items()), validate_choice=False,
+        validators=[DataRequired(_l("Choose a role.")), AnyOf(list(ROLE_LABELS), message=_l("Choose a role."))],
     )
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter the full name.")), Length(max=120), PlainText()],
+        validators=[DataRequired(_l("Enter the full name.")), Length(max=120, message=_l("Use at most %(max)d characters.")), PlainText()],
     )
     phone = StringField(
         _l("Phone number"), description=_l("The official logs in with this number."),
@@ -46,7 +46,7 @@ class OfficialForm(WardsMixin, FlaskForm):
 class OfficialEditForm(WardsMixin, FlaskForm):
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter the full name.")), Length(max=120), PlainText()],
+        validators=[DataRequired(_l("Enter the full name.")), Length(max=120, message=_l("Use at most %(max)d characters.")), PlainText()],
     )
     wards = SelectMultipleField(
         _l("Wards"), choices=[], validate_choice=False,

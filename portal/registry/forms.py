@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from ..text import PlainText
 from .models import ACTIONS
@@ -29,16 +29,18 @@ class ImportForm(FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
+    # validate_choice=False: WTForms' own "Not a valid choice" has no Vietnamese translation.
     action = SelectField(
-        _l("Action"), choices=[("", _l("Choose…"))] + list(ACTIONS.items()),
-        validators=[DataRequired(_l("Choose what was done."))],
+        _l("Action"), choices=[("", _l("Choose…"))] + list(ACTIONS.items()), validate_choice=False,
+        validators=[DataRequired(_l("Choose what was done.")),
+                    AnyOf(list(ACTIONS), message=_l("Choose what was done."))],
     )
     action_on = DayField(
         _l("Date"), format=["%Y-%m-%d", "%d/%m/%Y"], description=_l("For example 25/11/2026."),
         validators=[DataRequired(_l("Enter the date as day/month/year, for example 25/11/2026."))],
     )
     note = TextAreaField(
-        _l("Note (optional)"), validators=[Optional(), Length(max=500), PlainText()],
+        _l("Note (optional)"), validators=[Optional(), Length(max=500, message=_l("Use at most %(max)d characters.")), PlainText()],
     )
 
     def __init__(self, *args, today=None, **kwargs):

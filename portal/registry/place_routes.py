@@ -82,7 +82,7 @@ def follow_ups(code, fmt):
     stuck = request.args.get("stuck") == "1"
     places = follow_up_places(ward.code, stuck_only=stuck)
     if fmt != "html":
-        header = [_("Kind"), _("Registration number"), _("Venue code"), _("Name"), _("Address"),
+        header = [_("Kind"), _("Registration number"), _("Venue code"), _("Place name"), _("Address"),
                   _("Category"), _("Reminders"), _("Follow-ups"), _("Last action"), _("Date"), _("Note"),
                   _("Reminded 3+ times, not registered")]
         return export_response(fmt, f"follow-ups-{ward.code}", _("Follow-ups"), header, _follow_up_rows(places))

@@ -67,6 +67,16 @@ class Record:
     category_known: bool
 
 
+class _Joined:
+    """Lazy labels joined only when the message is shown, so they follow the reader's language."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __str__(self):
+        return ", ".join(str(item) for item in self.items)
+
+
 def map_header(header):
     """{field: column index}; FileRejected for missing or repeated columns."""
     found = {}
@@ -82,12 +92,12 @@ def map_header(header):
                     raise FileRejected(_l("The column “%(name)s” appears twice.", name=title))
                 found[field] = index
                 break
-    missing = [str(COLUMN_LABELS[f]) for f in REQUIRED if f not in found]
+    missing = [COLUMN_LABELS[f] for f in REQUIRED if f not in found]
     if missing:
         raise FileRejected(_l(
             "Wrong or missing headers: the first row must name the columns registration or tax number, "
             "name, address, ward (code or name) and category. Missing: %(missing)s.",
-            missing=", ".join(missing),
+            missing=_Joined(missing),
         ))
     return found
 

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from ..registry.forms import DayField
 from ..text import PlainText
@@ -10,14 +10,18 @@ from .models import LEVELS
 
 
 class ZoneForm(FlaskForm):
-    ward_code = SelectField(_l("Ward or commune"), choices=[],
+    # validate_choice=False: WTForms' own "Not a valid choice" has no Vietnamese translation;
+    # the ward is checked against the official's scope by the route.
+    ward_code = SelectField(_l("Ward or commune"), choices=[], validate_choice=False,
                             validators=[DataRequired(_l("Choose the ward or commune."))])
     level = SelectField(_l("Level"), choices=[("", _l("Choose…"))] + [(str(k), v) for k, v in LEVELS.items()],
-                        validators=[DataRequired(_l("Choose the level."))])
+                        validate_choice=False,
+                        validators=[DataRequired(_l("Choose the level.")),
+                                    AnyOf([str(k) for k in LEVELS], message=_l("Choose the level."))])
     effective_on = DayField(_l("In force from"), format=["%Y-%m-%d", "%d/%m/%Y"],
                             description=_l("For example 25/11/2026."),
                             validators=[DataRequired(_l("Enter the date as day/month/year, for example 25/11/2026."))])
-    note = StringField(_l("Decision or note (optional)"), validators=[Optional(), Length(max=300), PlainText()])
+    note = StringField(_l("Decision or note (optional)"), validators=[Optional(), Length(max=300, message=_l("Use at most %(max)d characters.")), PlainText()])
 
     def set_wards(self, wards):
         """Offer the wards of the province."""

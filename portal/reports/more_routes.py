@@ -31,12 +31,15 @@ def zones():
         form = ZoneForm()
         form.set_wards(wards)
         if form.validate_on_submit():
-            ward = ward_for(current_user, form.ward_code.data)
-            set_level(current_user, ward, int(form.level.data), form.effective_on.data, form.note.data, now)
-            db.session.commit()
-            flash(_("Level %(level)s for %(ward)s from %(date)s is saved.", level=form.level.data,
-                    ward=ward.name, date=form.effective_on.data.strftime("%d/%m/%Y")))
-            return redirect(url_for("reports.zones"))
+            ward = next((w for w in wards if w.code == form.ward_code.data), None)
+            if ward is None:
+                form.ward_code.errors.append(_("Choose the ward or commune."))
+            else:
+                set_level(current_user, ward, int(form.level.data), form.effective_on.data, form.note.data, now)
+                db.session.commit()
+                flash(_("Level %(level)s for %(ward)s from %(date)s is saved.", level=form.level.data,
+                        ward=ward.name, date=form.effective_on.data.strftime("%d/%m/%Y")))
+                return redirect(url_for("reports.zones"))
     elif request.method == "POST":
         abort(404)
     status = 422 if form is not None and form.errors else 200
@@ -69,7 +72,7 @@ def high_risk(fmt):
     found = high_risk_venues([w.code for w in wards], now) if wards else {}
     sections = [(w, levels.get(w.code), found[w.code]) for w in wards if w.code in found]
     if fmt != "html":
-        header = [_("Ward code"), _("Ward"), _("Level"), _("Venue code"), _("Name"), _("Address"),
+        header = [_("Ward code"), _("Ward"), _("Level"), _("Venue code"), _("Place name"), _("Address"),
                   _("Category"), _("Visitors"), _("Check-ins")]
         rows = ([w.code, w.name, level.level if level else "", v.short_code, v.name, v.address,
                  str(v.category_label), visitors, checkins]

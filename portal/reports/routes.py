@@ -89,11 +89,11 @@ def _list_export_rows(kind, rows):
 def _list_header(kind):
     tail = [_("Reminders"), _("Last action"), _("Date")]
     if kind == "not-registered":
-        return [_("Registration number"), _("Name"), _("Address"), _("Category")] + tail
+        return [_("Registration number"), _("Place name"), _("Address"), _("Category")] + tail
     if kind == "not-used":
-        return [_("Venue code"), _("Name"), _("Address"), _("Category"), _("Contact phone"),
+        return [_("Venue code"), _("Place name"), _("Address"), _("Category"), _("Contact phone"),
                 _("Registered on"), _("Last check-in")] + tail
-    return [_("Venue code"), _("Name"), _("Address"), _("Category"), _("Closed visits"),
+    return [_("Venue code"), _("Place name"), _("Address"), _("Category"), _("Closed visits"),
             _("Checked out by the visitor"), _("Share (%)")] + tail
 
 
