@@ -10,6 +10,7 @@ from ..crypto import lookup_hash, plain_hash
 from ..extensions import db
 from ..text import clean_text
 from ..visitors.models import Device, Visitor
+from ..visitors.services import register_visitor
 from . import tokens
 from .models import Pass
 
@@ -54,17 +55,7 @@ def pass_for(visitor, now):
 
 def new_visitor(full_name, phone, birth_year, now):
     """A visitor without a device (printed card, assisted check-in); phone is E.164 or None."""
-    visitor = Visitor(
-        full_name=clean_text(full_name),
-        phone=phone or None,
-        phone_hash=lookup_hash(phone) if phone else None,
-        birth_year=birth_year,
-        created_at=now,
-        last_seen_at=now,
-    )
-    db.session.add(visitor)
-    db.session.flush()
-    return visitor
+    return register_visitor(clean_text(full_name), phone or None, birth_year, now)
 
 
 def find_or_create_deviceless(full_name, phone, birth_year, now):
@@ -118,9 +109,9 @@ def claim_scan(token, venue_id, now):
 
     One conditional UPDATE, so two scanners (or one scanner firing twice) racing on the same
     pass cannot both toggle it: the database lets exactly one of them change the row.
-    True when this scan may toggle the person.
+    Returns the holder's visitor id when this scan may toggle them, else None.
     """
-    result = db.session.execute(
+    return db.session.execute(
         update(Pass)
         .where(
             Pass.token_hash == plain_hash(token),
@@ -135,6 +126,6 @@ def claim_scan(token, venue_id, now):
             ),
         )
         .values(last_scan_at=now, last_scan_venue_id=venue_id)
+        .returning(Pass.visitor_id)
         .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    ).scalar()

@@ -11,7 +11,7 @@ from ..models_base import utcnow
 from ..security import roles_required, venue_for, visible_venues
 from . import figures as figures_module
 from .forms import ChooseForm, LookupForm, PersonForm, ScanForm
-from .scanning import ScanResult, assist, assist_new, people_with_phone, scan_pass
+from .scanning import ScanResult, assist, assist_new, people_with_phone, rescan, scan_pass
 from .services import venues_of
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -82,9 +82,9 @@ def scan(code):
     try:
         result = scan_pass(raw, venue, current_user, device, utcnow(), nonce=nonce)
         db.session.commit()
-    except IntegrityError:  # the same page submitted twice at the same moment
+    except IntegrityError:  # this form was submitted before (a reload): undo, toggle nothing
         db.session.rollback()
-        result = scan_pass(raw, venue, current_user, device, utcnow(), nonce=nonce)
+        result = rescan(raw, venue, utcnow())
         db.session.commit()
     return _render_scanner(venue, result, device)
 

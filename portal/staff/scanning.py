@@ -44,6 +44,7 @@ def toggle(visitor, venue, now, method):
     current = open_visit_for(visitor.id, now)
     if current is not None and current.venue_id == venue.id:
         check_out(current, now, method=method)
+        visitor.last_seen_at = now  # check_in does this itself
         return "out"
     check_in(visitor, venue, now, method=method)
     return "in"
@@ -63,18 +64,13 @@ def _log(venue, actor, device, now, outcome, method, nonce=None):
     db.session.flush()
 
 
-def _already_scanned(nonce):
-    return nonce and db.session.scalar(select(Scan.id).where(Scan.nonce == nonce)) is not None
-
-
 def scan_pass(raw, venue, actor, device, now, nonce=None):
     """Scan a pass at a venue: toggle its holder, or say in red why not. Returns a ScanResult.
 
-    A reloaded scanner page (same `nonce`) and a second scan of the same pass within seconds
-    record nothing new and answer with the person's current direction.
+    A second scan of the same pass within seconds toggles nothing and answers with the
+    person's current direction. A reloaded scanner page sends its form's `nonce` again: the
+    scan log's unique nonce then fails, the caller rolls back and answers with `rescan`.
     """
-    if _already_scanned(nonce):
-        return _repeat_of(raw, venue, now)
     result = _scan(raw, venue, now)
     _log(venue, actor, device, now, result.outcome, "staff", nonce)
     return result
@@ -87,10 +83,9 @@ def _scan(raw, venue, now):
         token = tokens.parse(raw)
     except tokens.TokenProblem as problem:
         return ScanResult(problem.code)
-    if claim_scan(token, venue.id, now):
-        card = find_pass(token)
-        visitor = card.visitor
-        visitor.last_seen_at = now
+    visitor_id = claim_scan(token, venue.id, now)
+    if visitor_id is not None:
+        visitor = db.session.get(Visitor, visitor_id)
         direction = toggle(visitor, venue, now, "staff")
         return ScanResult(direction, visitor.full_name, direction)
     return _not_toggled(find_pass(token), venue, now)
@@ -107,7 +102,8 @@ def _not_toggled(card, venue, now):
     return ScanResult("repeat", card.visitor.full_name, direction_now(card.visitor_id, venue, now))
 
 
-def _repeat_of(raw, venue, now):
+def rescan(raw, venue, now):
+    """The answer to a scan already recorded (a reloaded page): nothing is toggled or logged."""
     try:
         token = tokens.parse(raw)
     except tokens.TokenProblem as problem:
@@ -144,7 +140,6 @@ def assist(visitor, venue, actor, device, now):
     if venue.status != "active":
         result = ScanResult("inactive")
     else:
-        visitor.last_seen_at = now
         direction = toggle(visitor, venue, now, "assisted")
         result = ScanResult(direction, visitor.full_name, direction)
     _log(venue, actor, device, now, result.outcome, "assisted")

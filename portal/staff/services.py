@@ -87,14 +87,18 @@ def add_staff(owner, venue, full_name, phone, password):
     return user, False
 
 
-def remove_staff(venue, user):
-    """Take a person off a venue; an account left without any venue is switched off."""
+def _unassign(user, venue):
     removed = db.session.execute(
         delete(VenueStaff).where(VenueStaff.venue_id == venue.id, VenueStaff.user_id == user.id)
     ).rowcount
     if not removed:
         raise StaffError("not_here")
     db.session.flush()
+
+
+def remove_staff(venue, user):
+    """Take a person off a venue; an account left without any venue is switched off."""
+    _unassign(user, venue)
     left = db.session.scalar(select(func.count()).select_from(VenueStaff).where(VenueStaff.user_id == user.id))
     if not left:
         user.active = False
@@ -152,12 +156,7 @@ def assign_officer(user, venue):
 
 def unassign_officer(user, venue):
     """Take a checkpoint officer off a venue (the account stays, for the next assignment)."""
-    removed = db.session.execute(
-        delete(VenueStaff).where(VenueStaff.venue_id == venue.id, VenueStaff.user_id == user.id)
-    ).rowcount
-    if not removed:
-        raise StaffError("not_here")
-    db.session.flush()
+    _unassign(user, venue)
 
 
 def deactivate_officer(user):

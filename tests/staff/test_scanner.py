@@ -8,7 +8,6 @@ from portal.checkin.models import Visit
 from portal.extensions import db
 from portal.models_base import utcnow
 from portal.passes import tokens
-from portal.passes.services import issue_pass
 from portal.staff.models import Scan
 
 from ..conftest import check_page
@@ -219,3 +218,17 @@ def test_the_scanner_device_is_remembered_in_a_cookie(client, scanner):
     assert cookie is not None and len(cookie.value) == 12
     assert db.session.scalar(select(Scan.device)) == cookie.value
     assert db.session.scalar(select(Scan.user_id)) == scanner.staff.id
+
+
+def test_a_scan_counts_as_being_seen_for_retention(client, scanner, clock):
+    from portal.visitors.models import Visitor
+
+    visitor = person()
+    token = with_pass(visitor)
+    visitor.last_seen_at = utcnow() - timedelta(days=20)
+    db.session.commit()
+    scanner(token)
+    assert db.session.get(Visitor, visitor.id).last_seen_at == clock[0]
+    clock[0] += timedelta(hours=1)
+    scanner(token)  # the way out counts too
+    assert db.session.get(Visitor, visitor.id).last_seen_at == clock[0]
