@@ -62,13 +62,31 @@ def database_url(url):
     return url
 
 
+def _parser_for(name):
+    """How to read a PORTAL_* variable: its own rule, else the type of its default."""
+    if name in ENV_SETTINGS:
+        return ENV_SETTINGS[name]
+    default = getattr(Defaults, name, None)
+    if isinstance(default, bool):
+        return ENV_SETTINGS["PORTAL_SECURE_COOKIES"]
+    if isinstance(default, int):
+        return int
+    if isinstance(default, tuple):
+        return lambda v: tuple(part.strip() for part in v.split(",") if part.strip())
+    return str
+
+
 def from_environment(environ=None):
-    """Read the documented settings from the environment."""
+    """Read SECRET_KEY, DATABASE_URL and every PORTAL_* setting from the environment."""
     environ = os.environ if environ is None else environ
     found = {}
-    for name, parse in ENV_SETTINGS.items():
+    names = set(ENV_SETTINGS) | {n for n in environ if n.startswith("PORTAL_")}
+    for name in sorted(names):
         if name in environ and environ[name] != "":
-            found[name] = parse(environ[name])
+            try:
+                found[name] = _parser_for(name)(environ[name])
+            except ValueError as exc:
+                raise ValueError(f"environment variable {name}: {exc}") from exc
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = database_url(found.pop("DATABASE_URL"))
     return found

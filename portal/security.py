@@ -79,10 +79,12 @@ def venue_for(actor, short_code):
     """The venue with this short code if the actor may see it, else 404."""
     from .extensions import db
     from .venues.models import Venue
+    from .venues.services import is_short_code
 
-    venue = db.session.scalar(
-        visible_venues(actor).where(Venue.short_code == (short_code or "").upper())
-    )
+    code = (short_code or "").upper()
+    if not is_short_code(code):  # never send arbitrary URL text (e.g. NUL) to the database
+        abort(404)
+    venue = db.session.scalar(visible_venues(actor).where(Venue.short_code == code))
     if venue is None:
         abort(404)
     return venue

@@ -2,14 +2,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ..text import PlainText, VietnamesePhone
+from ..text import EmailAddress, MaxLength, PlainText, VietnamesePhone
 
 
 class SignupForm(FlaskForm):
     full_name = StringField(
-        _l("Full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=120), PlainText()]
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter your full name.")), PlainText(), MaxLength(120)],
     )
     phone = StringField(
         _l("Phone number"),
@@ -18,19 +19,29 @@ class SignupForm(FlaskForm):
     )
     email = EmailField(
         _l("Email (optional)"),
-        validators=[Optional(), Length(max=254), Email(_l("Enter a valid email address."))],
+        validators=[Optional(), PlainText(), MaxLength(254), EmailAddress()],
     )
     password = PasswordField(
         _l("Password"),
         description=_l("At least 8 characters."),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=8, max=128, message=_l("Use 8 to 128 characters.")),
+        ],
     )
     confirm = PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))],
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
     )
 
 
 class LoginForm(FlaskForm):
-    phone = StringField(_l("Phone number"), validators=[DataRequired(_l("Enter your phone number."))])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    phone = StringField(
+        _l("Phone number"), validators=[DataRequired(_l("Enter your phone number."))]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password."))]
+    )

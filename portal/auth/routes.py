@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter, login_manager
 from ..i18n import safe_next
@@ -46,10 +47,11 @@ def signup():
                 password=form.password.data,
                 email=form.email.data,
             )
-        except AccountError:
+            db.session.commit()
+        except (AccountError, IntegrityError):  # IntegrityError: the same phone at the same moment
+            db.session.rollback()
             form.phone.errors.append(_("An account with this phone number already exists."))
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Welcome! Now register your first venue."))
             return redirect(url_for("venues.new"))

@@ -3,7 +3,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from sqlalchemy import text
 
 from ..extensions import db
-from ..venues.services import normalise_code
+from ..venues.services import is_short_code, normalise_code
 
 bp = Blueprint("public", __name__)
 
@@ -18,8 +18,8 @@ def index():
 def code_box():
     """The code box submits here (GET, works without JavaScript)."""
     code = normalise_code(request.args.get("code"))
-    if not code:
-        return render_template("public/code_not_found.html", code=""), 404
+    if not is_short_code(code):
+        return render_template("public/code_not_found.html", code=code[:20]), 404
     return redirect(url_for("checkin.by_code", code=code))
 
 

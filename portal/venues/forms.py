@@ -2,40 +2,60 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, Regexp
 
-from ..text import PlainText, VietnamesePhone
+from ..text import MaxLength, PlainText, VietnamesePhone
 from .models import CATEGORIES
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class VenueForm(FlaskForm):
     name = StringField(
         _l("Name of the place"),
-        validators=[DataRequired(_l("Enter the name of the place.")), Length(max=200), PlainText()],
+        validators=[DataRequired(_l("Enter the name of the place.")), PlainText(), MaxLength(200)],
     )
+    # validate_choice=False: WTForms' own "Not a valid choice" has no Vietnamese translation.
     category = SelectField(
         _l("Kind of place"),
         choices=[("", _l("Choose…"))] + list(CATEGORIES.items()),
-        validators=[DataRequired(_l("Choose the kind of place."))],
+        validate_choice=False,
+        validators=[
+            DataRequired(_l("Choose the kind of place.")),
+            AnyOf(list(CATEGORIES), message=_l("Choose the kind of place.")),
+        ],
     )
     registration_number = StringField(
         _l("Business registration or tax number"),
         description=_l("10 or 13 digits, e.g. 3700123456. Household businesses may leave it empty."),
+        filters=[_strip],
         validators=[
             Optional(),
-            Regexp(r"^\d{10}(-?\d{3})?$", message=_l("Enter 10 digits, or 10 digits and a 3-digit branch number.")),
+            Regexp(
+                r"^[0-9]{10}(-?[0-9]{3})?$",
+                message=_l("Enter 10 digits, or 10 digits and a 3-digit branch number."),
+            ),
         ],
     )
     address = StringField(
         _l("Street address"),
         description=_l("House number and street; the ward is chosen below."),
-        validators=[DataRequired(_l("Enter the address.")), Length(max=300), PlainText()],
+        validators=[DataRequired(_l("Enter the address.")), PlainText(), MaxLength(300)],
     )
     ward_code = SelectField(
-        _l("Ward or commune"), choices=[], validators=[DataRequired(_l("Choose the ward or commune."))]
+        _l("Ward or commune"),
+        choices=[],
+        validate_choice=False,  # the service checks the ward belongs to the province
+        validators=[
+            DataRequired(_l("Choose the ward or commune.")),
+            Regexp(r"^\d{1,10}$", message=_l("Choose the ward or commune.")),
+        ],
     )
     contact_phone = StringField(
-        _l("Contact phone"), validators=[DataRequired(_l("Enter a contact phone number.")), VietnamesePhone()]
+        _l("Contact phone"),
+        validators=[DataRequired(_l("Enter a contact phone number.")), VietnamesePhone()],
     )
     default_stay_minutes = IntegerField(
         _l("Usual length of a visit (minutes)"),

@@ -3,10 +3,12 @@ import io
 from datetime import datetime
 
 import segno
+from markupsafe import escape
 import ttf_opensans
 from fpdf import FPDF
 
 from .services import checkin_url, short_url
+
 
 def qr_for(base_url, venue):
     """The QR code of a venue's check-in URL (error correction Q survives a worn print)."""
@@ -20,14 +22,16 @@ def qr_svg(base_url, venue):
     return out.getvalue()
 
 
-def qr_svg_inline(base_url, venue):
-    """SVG markup for embedding in the poster page."""
+def qr_svg_inline(base_url, venue, label="QR"):
+    """SVG markup for embedding in the poster page, named for screen readers by `label`."""
     out = io.BytesIO()
     qr_for(base_url, venue).save(
         out, kind="svg", scale=10, border=4, xmldecl=False, svgns=True,
-        title=venue.short_code, svgclass="qr", lineclass=None, omitsize=True,
+        svgclass="qr", lineclass=None, omitsize=True,
     )
-    return out.getvalue().decode()
+    # aria-label rather than an SVG <title>: the page keeps a single <title>.
+    svg = out.getvalue().decode()
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
 def qr_png(base_url, venue, scale=12):

@@ -1,5 +1,7 @@
 """Owners register venues, edit them, print posters and retire tokens."""
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -110,7 +112,9 @@ def poster_page(code):
     return render_template(
         "venues/poster.html",
         venue=venue,
-        qr_svg=poster.qr_svg_inline(base, venue),
+        qr_svg=poster.qr_svg_inline(
+            base, venue, _("QR code to check in and out at %(name)s", name=venue.name)
+        ),
         short_url=short_url(base, venue),
         printed=utcnow(),
     )
@@ -154,7 +158,7 @@ def poster_file(code, kind):
     elif kind == "pdf":
         body, mimetype = poster.poster_pdf(base, venue, utcnow(), poster_labels(venue)), "application/pdf"
     else:
-        return render_template("errors/404.html"), 404
+        abort(404)
     download = request.args.get("download") == "1"
     headers = {"Content-Disposition": f'{"attachment" if download else "inline"}; filename="{name}.{kind}"'}
     return Response(body, mimetype=mimetype, headers=headers)
