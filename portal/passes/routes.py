@@ -139,10 +139,24 @@ def mine_pdf():
     return _pdf([(p.full_name, c.token) for p, c in cards], utcnow(), "vao-ra-pass.pdf")
 
 
+def may_issue_cards(user):
+    """Officials, owners, and staff or officers still assigned to a venue (a removed staff
+    member's open session issues nothing)."""
+    if not user.is_active:
+        return False
+    if user.role in ("staff", "checkpoint"):
+        from ..staff.services import venues_of
+
+        return bool(venues_of(user))
+    return True
+
+
 @bp.route("/card/new", methods=["GET", "POST"])
 @roles_required(*CARD_ROLES)
 def card_new():
     """Issue a printed pass card for someone without a smartphone (returns the A6 PDF)."""
+    if not may_issue_cards(current_user):
+        abort(404)
     form = CardForm()
     if form.validate_on_submit():
         now = utcnow()

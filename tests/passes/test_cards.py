@@ -85,3 +85,24 @@ def test_only_staff_and_officials_issue_cards(client, make, login):
     login(make.user(role="tracer"))
     assert client.post("/passes/card/new", data=CARD).status_code == 404
     assert db.session.scalar(select(func.count(Pass.id))) == 0
+
+
+def test_staff_taken_off_their_venue_issue_no_more_cards(client, make, login):
+    from portal.staff.services import remove_staff, unassign_officer
+
+    venue = make.venue()
+    staff = staff_at(make, venue)
+    login(staff)
+    remove_staff(venue, staff)  # their account is switched off: the open session ends
+    db.session.commit()
+    response = client.post("/passes/card/new", data=CARD)
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    client.post("/auth/logout")
+
+    checkpoint = make.venue(category="checkpoint")
+    officer = staff_at(make, checkpoint, role="checkpoint")
+    login(officer)
+    unassign_officer(officer, checkpoint)  # the account stays for the next assignment
+    db.session.commit()
+    assert client.post("/passes/card/new", data=CARD).status_code == 404
+    assert db.session.scalar(select(func.count(Pass.id))) == 0

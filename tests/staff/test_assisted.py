@@ -127,3 +127,16 @@ def test_bad_details_are_explained_and_nothing_is_saved(client, desk, data):
     assert 'class="error-summary"' in html
     assert db.session.scalar(select(func.count(Visitor.id))) == 0
     assert db.session.scalar(select(func.count(Visit.id))) == 0
+
+
+def test_phone_lookups_are_limited_per_staff_account(make_app, make):
+    from ..factories import PASSWORD
+
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    venue = make.venue()
+    staff = staff_at(make, venue)
+    client.post("/auth/login", data={"phone": staff.phone, "password": PASSWORD})
+    url = f"/staff/{venue.short_code}/assist/lookup"
+    statuses = [client.post(url, data={"find-phone": "0912000999"}).status_code for _ in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429
