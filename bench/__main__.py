@@ -1,0 +1,200 @@
+"""`make bench`: check-ins per second against the bare Flask ceiling, the purge, sizes, scale.
+
+    make bench                                   # SQLite (a temporary file)
+    make bench DATABASE_URL=postgresql://…       # SQLite, then PostgreSQL on that (empty) database
+    python -m bench --seconds 5 --no-docs        # shorter, without rewriting docs/benchmarks.md
+
+Everything runs on this machine over 127.0.0.1: gunicorn with the portal's production settings
+(portal/gunicorn_conf.py) and wrk as the load generator. Prints the tables and writes them into
+docs/benchmarks.md between its generated-section markers.
+"""
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import loadgen, report
+from .database import Database
+from .server import ROOT, Gunicorn, free_port, portal_env
+
+log = logging.getLogger("bench")
+CLIENTS = (8, 32)
+DESIGN_PEAK = 350  # check-ins per second in the province's busiest hour (see docs/capacity.md)
+SCALE_SCRIPTS = ("officials_scale", "tracing_scale", "scanner_scale")
+DEVICE_COOKIE = "vr_device"
+
+
+def device_cookie():
+    """The name of the cookie that remembers a visitor's device."""
+    try:
+        from portal.visitors.device import COOKIE
+    except ImportError:
+        return DEVICE_COOKIE
+    return COOKIE
+
+
+def bench_ceiling(workdir, seconds):
+    """The bare Flask app under the same gunicorn settings: {clients: Run}."""
+    env = portal_env("sqlite://", free_port())
+    runs = {}
+    with Gunicorn(env, os.path.join(workdir, "ceiling.log"), app="bench.ceiling:app", ready_path="/") as server:
+        loadgen.run(server.url, "plain", CLIENTS[0], 2)
+        for clients in CLIENTS:
+            log.info("ceiling: %d clients for %s s", clients, seconds)
+            runs[clients] = loadgen.run(server.url, "plain", clients, seconds)
+    return runs
+
+
+def _checkins(server, database, clients, seconds, rate=0):
+    budget = int((rate or 3000) * seconds * 1.2) + 200
+    return loadgen.run(server.url, "checkin", clients, seconds, rate=rate, venues=database.venues_file,
+                       devices=database.devices_file(budget), device_cookie=device_cookie())
+
+
+def bench_checkins(database, seconds):
+    """Complete check-ins at each client count: {clients: (Run, visits the database gained)}."""
+    runs = {}
+    for clients in CLIENTS:
+        log.info("%s: check-ins, %d clients for %s s", database.kind, clients, seconds)
+        before = database.visits()
+        run = _checkins(database.server, database, clients, seconds)
+        runs[clients] = (run, database.visits() - before)
+    return runs
+
+
+def bench_purge(database, seconds, rate, limit_seconds):
+    """Check-ins paced at `rate` per second without, then during, `flask data purge`."""
+    server = database.server
+    log.info("%s: paced check-ins at %d/s without the purge", database.kind, rate)
+    before = database.visits()
+    quiet = _checkins(server, database, 8, seconds, rate=rate)
+    quiet_new = database.visits() - before
+    log.info("%s: paced check-ins at %d/s during the purge", database.kind, rate)
+    before = database.visits()
+    background = loadgen.background(server.url, "checkin", 8, limit_seconds + 30, rate=rate,
+                                    venues=database.venues_file,
+                                    devices=database.devices_file(int(rate * limit_seconds) + 200),
+                                    device_cookie=device_cookie())
+    time.sleep(1)
+    started = time.monotonic()
+    purge = database.start_purge()
+    try:
+        output, _ = purge.communicate(timeout=limit_seconds)
+        finished = True
+    except subprocess.TimeoutExpired:
+        purge.terminate()
+        output, _ = purge.communicate()
+        finished = False
+    ended = time.monotonic()
+    time.sleep(0.5)
+    during = background.stop()
+    purged = Database.purged_visits(output)
+    return {
+        "rate": rate, "quiet": quiet, "quiet_new": quiet_new, "during": during,
+        "during_posts": during.posts_between(started, ended), "seconds": ended - started,
+        "finished": finished and purge.returncode == 0, "purged": purged, "output": (output or "").strip(),
+        "during_new": database.visits() - before + (purged or 0),
+    }
+
+
+def bench_database(workdir, seconds, url=None, sizes=None, purge_limit=240, profile_count=300):
+    """Seed one database, then measure check-ins, the purge, the size per visit and a profile."""
+    database = Database(workdir, free_port(), url=url, sizes=sizes)
+    log.info("%s: migrating and seeding", database.kind)
+    result = {"kind": database.kind, "seed_seconds": database.create(), "info": database.info}
+    result["version"] = database.server_version()
+    result["size"] = database.bytes_per_visit()
+    with Gunicorn(database.env, os.path.join(workdir, f"{database.kind}-gunicorn.log")) as server:
+        database.server = server
+        _checkins(server, database, CLIENTS[0], 3)  # warm up every worker
+        result["runs"] = bench_checkins(database, seconds)
+        rate = min(DESIGN_PEAK, int(result["runs"][CLIENTS[0]][0].rate() * 0.5)) or 1
+        result["purge"] = bench_purge(database, seconds, rate, purge_limit)
+        result["log"] = server.log_tail(3000)
+    if profile_count:
+        from .profile import profile, render
+
+        log.info("%s: profiling %d check-ins in-process", database.kind, profile_count)
+        with open(database.venues_file) as handle:
+            venues = handle.read().split()
+        with open(database.devices_file(profile_count)) as handle:
+            devices = handle.read().split()
+        result["profile"] = render(profile(database.app, venues, devices, profile_count))
+    database.close()
+    return result
+
+
+def run_scale_scripts(database_url, budget_seconds):
+    """Run the other scale benchmarks that exist; [(name, markdown or the reason it is missing)]."""
+    found = []
+    for name in SCALE_SCRIPTS:
+        if not os.path.exists(os.path.join(ROOT, "bench", f"{name}.py")):
+            found.append((name, None, "not present in this checkout"))
+            continue
+        env = dict(os.environ)
+        env.pop("DATABASE_URL", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        started = time.monotonic()
+        log.info("scale: python -m bench.%s%s", name, " (PostgreSQL)" if database_url else "")
+        try:
+            done = subprocess.run([sys.executable, "-m", f"bench.{name}"], env=env, cwd=ROOT, text=True,
+                                  capture_output=True, timeout=budget_seconds)
+        except subprocess.TimeoutExpired:
+            found.append((name, None, f"stopped after {budget_seconds} s"))
+            continue
+        took = time.monotonic() - started
+        if done.returncode != 0:
+            found.append((name, None, f"failed ({done.returncode}): {done.stderr.strip()[-800:]}"))
+        else:
+            found.append((name, done.stdout.strip(), f"{took:.0f} s"))
+    return found
+
+
+def main(argv=None):
+    """Run the whole benchmark; print and (unless --no-docs) write docs/benchmarks.md."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10, help="length of each measured run")
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/ alone")
+    parser.add_argument("--no-scale", action="store_true", help="skip the other scale benchmarks")
+    parser.add_argument("--no-sqlite", action="store_true", help="with DATABASE_URL: PostgreSQL only")
+    parser.add_argument("--old-visits", type=int, default=1_000_000, help="visits the purge removes")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    loadgen.ensure_wrk()
+    started = time.monotonic()
+    pg_url = os.environ.get("DATABASE_URL") or None
+    results = {"started": time.time(), "seconds": args.seconds, "machine": report.machine(),
+               "commit": report.commit(ROOT), "postgresql_url": pg_url, "databases": []}
+    workdir = tempfile.mkdtemp(prefix="vaora-bench-")
+    sizes = {"old_visits": args.old_visits}
+    try:
+        results["ceiling"] = bench_ceiling(workdir, args.seconds)
+        if not (pg_url and args.no_sqlite):
+            results["databases"].append(bench_database(workdir, args.seconds, sizes=sizes))
+        if pg_url:
+            results["databases"].append(bench_database(workdir, args.seconds, url=pg_url, sizes=sizes))
+        if not args.no_scale:
+            left = 600 - (time.monotonic() - started) - 30
+            results["scale"] = run_scale_scripts(pg_url, max(60, int(left / len(SCALE_SCRIPTS))))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["elapsed"] = time.monotonic() - started
+    text = report.render(results)
+    print(text)
+    if not args.no_docs:
+        report.write(os.path.join(ROOT, "docs", "benchmarks.md"), text)
+        log.info("wrote docs/benchmarks.md")
+    failures = report.failures(results)
+    if failures:
+        log.warning("check failed: %s", "; ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
