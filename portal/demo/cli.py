@@ -20,6 +20,7 @@ ACCOUNTS = (
     ("ward_official", "Cán bộ phường", "0901000002"),
     ("owner", "Nguyễn Thị Hoa", "0901000003"),
     ("owner", "Trần Văn Minh", "0901000004"),
+    ("tracer", "Bác sĩ Trạm Y tế", "0901000005"),
 )
 VENUES = {
     "0901000003": (

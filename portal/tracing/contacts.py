@@ -8,8 +8,11 @@ An open or automatically closed visit counts as lasting the venue's default stay
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import load_only
 
 from ..checkin.models import Visit
 from ..extensions import db
@@ -17,10 +20,23 @@ from ..visitors.models import Visitor
 
 RULES = ("overlap", "hour")
 HOUR = timedelta(hours=1)
-# No stay lasts longer than this: a visit's end is never after its due_out_at, and default stays
-# are at most 12 hours. It bounds how far back the index range scan looks for long stays.
-MAX_STAY = timedelta(hours=24)
-TERMS_PER_QUERY = 40
+# How far back the index range scan looks for stays still going on when the case arrived. A
+# visit never ends after its due_out_at (later check-outs become automatic ones), and due_out_at
+# is the check-in plus the venue's default stay, at most 720 minutes (VenueForm); a venue with a
+# longer default stay widens the scan to it.
+MAX_STAY = timedelta(hours=12)
+
+
+class VisitRow(NamedTuple):
+    """The columns of a visit the contact rules need (lighter than a Visit object)."""
+
+    id: int
+    visitor_id: int
+    venue_id: int
+    checked_in_at: datetime
+    due_out_at: datetime
+    checked_out_at: datetime | None
+    out_method: str | None
 
 
 def effective_end(visit):
@@ -46,7 +62,7 @@ def is_contact(rule, minutes, case_start, case_end, other_start, other_end):
 class Contact:
     """One contact visit, with the case visit it overlapped."""
 
-    visit: Visit
+    visit: VisitRow
     visitor: Visitor
     case_visit: Visit
     overlap_minutes: int
@@ -65,30 +81,42 @@ class VenueGroup:
     contacts: list = field(default_factory=list)
 
 
-def _term(case_visit, rule, minutes, cutoff):
-    start, end = case_visit.checked_in_at, effective_end(case_visit)
-    if rule == "hour":
-        return and_(
-            Visit.venue_id == case_visit.venue_id,
-            Visit.checked_in_at >= max(start - HOUR, cutoff),
-            Visit.checked_in_at <= start + HOUR,
-        )
-    need = timedelta(minutes=minutes)
-    return and_(
-        Visit.venue_id == case_visit.venue_id,
-        Visit.checked_in_at >= max(start - MAX_STAY, cutoff),
-        Visit.checked_in_at <= end - need,
-        Visit.due_out_at >= start + need,
+# One statement per rule, built once: SQLAlchemy caches its compiled form, and each case visit
+# is one range scan of the (venue_id, checked_in_at) index with its own parameters.
+@cache
+def _candidates():
+    """One statement for every case visit, built once so SQLAlchemy reuses its compiled form.
+
+    Each run is one range scan of the (venue_id, checked_in_at) index. The WHERE clause is exact
+    for the overlap rule: due_out_at bounds the end, and a real check-out must come late enough.
+    """
+    return select(*(getattr(Visit, name) for name in VisitRow._fields)).where(
+        Visit.venue_id == bindparam("venue_id"),
+        Visit.checked_in_at >= bindparam("in_from"),
+        Visit.checked_in_at <= bindparam("in_to"),
+        Visit.due_out_at >= bindparam("end_from"),
+        or_(Visit.checked_out_at.is_(None), Visit.out_method == "auto",
+            Visit.checked_out_at >= bindparam("end_from")),
+        Visit.visitor_id != bindparam("exclude"),
     )
 
 
-def contact_query(case_visits, rule, minutes, cutoff, exclude_visitor_id):
-    """The select() of candidate visits for some case visits: one index range per case visit."""
-    terms = [_term(v, rule, minutes, cutoff) for v in case_visits]
-    query = select(Visit).where(or_(*terms))
-    if exclude_visitor_id is not None:
-        query = query.where(Visit.visitor_id != exclude_visitor_id)
-    return query
+def _params(case_visit, rule, minutes, cutoff, exclude_visitor_id):
+    """The index range, and the earliest end, that can hold contacts of one case visit."""
+    start, end = case_visit.checked_in_at, effective_end(case_visit)
+    exclude = exclude_visitor_id or 0
+    if rule == "hour":
+        return dict(venue_id=case_visit.venue_id, in_from=max(start - HOUR, cutoff), in_to=start + HOUR,
+                    end_from=cutoff, exclude=exclude)
+    need = timedelta(minutes=minutes)
+    lookback = max(MAX_STAY, timedelta(minutes=case_visit.venue.default_stay_minutes))
+    return dict(venue_id=case_visit.venue_id, in_from=max(start - lookback, cutoff), in_to=end - need,
+                end_from=start + need, exclude=exclude)
+
+
+def contact_query(case_visit, rule, minutes, cutoff, exclude_visitor_id):
+    """The select() of contact visits for one case visit, with its parameters bound (for EXPLAIN)."""
+    return _candidates().params(**_params(case_visit, rule, minutes, cutoff, exclude_visitor_id))
 
 
 def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_id=None):
@@ -99,18 +127,18 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_id=None
     by_venue = {}
     for case_visit in case_visits:
         by_venue.setdefault(case_visit.venue_id, VenueGroup(venue=case_visit.venue)).case_visits.append(case_visit)
-    found = []
-    for i in range(0, len(case_visits), TERMS_PER_QUERY):
-        chunk = case_visits[i:i + TERMS_PER_QUERY]
-        for visit in db.session.scalars(contact_query(chunk, rule, minutes, cutoff, exclude_visitor_id)):
-            if visit.id in case_ids or visit.visitor_id == exclude_visitor_id:
+    found = {}
+    for case_visit in case_visits:
+        params = _params(case_visit, rule, minutes, cutoff, exclude_visitor_id)
+        for row in db.session.execute(_candidates(), params):
+            visit = VisitRow(*row)
+            if visit.id in case_ids or visit.id in found:
                 continue
             best = _best_match(visit, by_venue[visit.venue_id].case_visits, rule, minutes)
             if best is not None:
-                found.append((visit, *best))
-    unique = {visit.id: (visit, case_visit, minutes_) for visit, case_visit, minutes_ in found}
-    people = _visitors({visit.visitor_id for visit, _, _ in unique.values()})
-    for visit, case_visit, minutes_ in unique.values():
+                found[visit.id] = (visit, *best)
+    people = _visitors({visit.visitor_id for visit, _, _ in found.values()})
+    for visit, case_visit, minutes_ in found.values():
         visitor = people[visit.visitor_id]
         lead = people.get(visitor.lead_id) if visitor.lead_id else None
         by_venue[visit.venue_id].contacts.append(Contact(
@@ -145,7 +173,9 @@ def _visitors(ids):
     while wanted:
         batch = list(wanted)[:500]
         tried.update(batch)
-        for person in db.session.scalars(select(Visitor).where(Visitor.id.in_(batch))):
+        query = select(Visitor).options(load_only(  # the ID number is not shown: not decrypted
+            Visitor.id, Visitor.full_name, Visitor.phone, Visitor.birth_year, Visitor.lead_id))
+        for person in db.session.scalars(query.where(Visitor.id.in_(batch))):
             people[person.id] = person
         wanted -= set(batch)
         if not wanted:

@@ -203,7 +203,7 @@ def contacts(ref):
         record(current_user, case, "contacts", _window_params(form, True), counts[0], now)
         db.session.commit()
     return render_template("tracing/contacts.html", case=case, form=form, groups=groups, counts=counts,
-                           local_input=_local_input)
+                           local_input=_local_input, now=now)
 
 
 def _local_input(value):

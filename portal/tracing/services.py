@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload
 
 from ..checkin.models import Visit
 from ..crypto import lookup_hash
 from ..extensions import db
 from ..text import normalise_phone
+from ..venues.models import Venue
 from ..visitors.models import Visitor
 from .models import Case
 
@@ -142,6 +144,7 @@ def person_visits(visitor_id, start, end):
     """The visitor's visits that began in [start, end), oldest first (index on visitor, time)."""
     return db.session.scalars(
         select(Visit)
+        .options(joinedload(Visit.venue).lazyload(Venue.owner))  # venue and ward, not its owner
         .where(Visit.visitor_id == visitor_id, Visit.checked_in_at >= start, Visit.checked_in_at < end)
         .order_by(Visit.checked_in_at)
     ).all()

@@ -1,0 +1,360 @@
+"""Contact-tracing at scale: the contact query for one case over 14 days, and check-ins during a purge.
+
+    python -m bench.tracing_scale                      # 2 M visits on a temporary SQLite file
+    DATABASE_URL=postgresql://… python -m bench.tracing_scale   # 10 M visits on PostgreSQL
+    python -m bench.tracing_scale --visits 200000 --purge-rows 100000   # smaller and quicker
+
+On PostgreSQL everything happens in a schema of its own (`vaora_bench_tracing`), dropped at the
+end, so the database's own tables are never touched. Prints EXPLAIN output showing the indexes
+used, then a Markdown table. This is a benchmark, not a test: it asserts nothing about time.
+"""
+import argparse
+import base64
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import text
+
+SCHEMA = "vaora_bench_tracing"
+DATA_KEY = base64.urlsafe_b64encode(b"bench-tracing-key-32-bytes-long!").decode()
+CASE_VISITOR_ID = 1
+RETENTION_DAYS = 28
+
+
+def _config(url):
+    config = {
+        "TESTING": True, "SECRET_KEY": "bench-" + "x" * 40, "PORTAL_DATA_KEY": DATA_KEY,
+        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "PORTAL_LOG_LEVEL": "WARNING",
+    }
+    if not url.startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={SCHEMA}"}}
+    return config
+
+
+def _app(url):
+    from portal import create_app
+
+    app = create_app(_config(url))
+    if not url.startswith("sqlite"):  # create_app resets the options for SQLite only
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _config(url)["SQLALCHEMY_ENGINE_OPTIONS"]
+    return app
+
+
+def _stamp(value, sqlite):
+    value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
+
+
+def _insert(table, columns, rows, sqlite, batch=50000):
+    """Bulk insert tuples on a connection of its own: executemany on SQLite, COPY on PostgreSQL."""
+    from portal.extensions import db
+
+    raw = db.engine.raw_connection()
+    cursor = raw.cursor()
+    if sqlite:
+        cursor.execute("PRAGMA cache_size=-400000")
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        chunk = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= batch:
+                cursor.executemany(sql, chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+    else:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    raw.commit()
+    raw.close()
+
+
+def _visit_rows(rng, first_id, count, venues, visitors, start, span, sqlite, weights):
+    """Visits between `start` and `start + span` in time order: 70 % checked out, 20 % auto-closed,
+    10 % never checked out."""
+    step = span.total_seconds() / max(count, 1)
+    for i in range(count):
+        if i % 100000 == 0:
+            venue_ids = rng.choices(range(1, venues + 1), cum_weights=weights, k=100000)
+        checked_in = start + timedelta(seconds=i * step + rng.random() * step)
+        due = checked_in + timedelta(minutes=60)
+        kind = rng.random()
+        if kind < 0.7:
+            out, method = checked_in + timedelta(minutes=rng.randint(5, 59)), "self"
+        elif kind < 0.9:
+            out, method = due, "auto"
+        else:
+            out, method = None, None
+        yield (first_id + i, f"b{first_id + i:012d}", rng.randrange(2, visitors + 1), venue_ids[i % 100000],
+               _stamp(checked_in, sqlite), _stamp(due, sqlite), out and _stamp(out, sqlite), "self", method)
+
+
+VISIT_COLUMNS = ("id", "ref", "visitor_id", "venue_id", "checked_in_at", "due_out_at", "checked_out_at",
+                 "in_method", "out_method")
+
+
+def seed(app, visits, purge_rows, now, rng):
+    """Owner, wards, venues (Zipf-popular), visitors, visits; the case person visits busy places."""
+    from portal.crypto import encrypt, lookup_hash
+    from portal.divisions.services import load_divisions, wards_of
+    from portal.extensions import db
+
+    sqlite = db.engine.dialect.name == "sqlite"
+    load_divisions("79")
+    db.session.commit()
+    wards = [w.code for w in wards_of("79")]
+    venues, visitors = max(50, visits // 100), max(100, visits // 10)
+    name = encrypt("Người Thử", DATA_KEY)
+    created = _stamp(now - timedelta(days=60), sqlite)
+    _insert("users", ("id", "role", "full_name", "phone", "password_hash", "active", "created_at"),
+            [(1, "owner", "Chủ Thử", "+84900000000", "x", True, created)], sqlite)
+    _insert("venues", ("id", "owner_id", "name", "category", "address", "ward_code", "contact_phone",
+                             "default_stay_minutes", "status", "token", "short_code", "created_at",
+                             "token_issued_at"),
+            ((i, 1, f"Địa điểm {i}", "shop", "1 Đường Thử", wards[i % len(wards)], "+84900000000", 60,
+              "active", f"t{i:030d}", f"B{i:07d}", created, created) for i in range(1, venues + 1)), sqlite)
+    phone = "+84912345678"
+    _insert("visitors", ("id", "ref", "full_name", "phone", "phone_hash", "birth_year", "created_at",
+                               "last_seen_at"),
+            ((i, f"v{i:020d}", name, encrypt(phone, DATA_KEY) if i == CASE_VISITOR_ID else None,
+              lookup_hash(phone, DATA_KEY) if i == CASE_VISITOR_ID else None, 1980, created, created)
+             for i in range(1, visitors + 1)), sqlite)
+    weights, total = [], 0.0
+    for rank in range(1, venues + 1):
+        total += 1 / rank ** 0.9
+        weights.append(total)
+    window = timedelta(days=RETENTION_DAYS)
+    from portal.checkin.models import Visit
+
+    indexes = list(Visit.__table__.indexes)  # built once after loading: much faster than row by row
+    for index in indexes:
+        index.drop(bind=db.engine)
+    _insert("visits", VISIT_COLUMNS,
+            _visit_rows(rng, 1, visits, venues, visitors, now - window, window - timedelta(hours=2), sqlite,
+                        weights), sqlite)
+    # The case: two visits a day for 14 days, at the 50 busiest places, 30 to 120 minutes each.
+    case_rows = []
+    for day in range(14):
+        for hour in (8, 17):
+            checked_in = now - timedelta(days=day + 1, hours=-hour) + timedelta(minutes=rng.randint(0, 59))
+            out = checked_in + timedelta(minutes=rng.randint(30, 120))
+            case_rows.append((visits + len(case_rows) + 1, f"c{len(case_rows):012d}", CASE_VISITOR_ID,
+                              rng.randint(1, min(50, venues)), _stamp(checked_in, sqlite),
+                              _stamp(checked_in + timedelta(minutes=60), sqlite), _stamp(min(out, checked_in
+                              + timedelta(minutes=60)), sqlite), "self", "self"))
+    _insert("visits", VISIT_COLUMNS, case_rows, sqlite)
+    first_old = visits + len(case_rows) + 1
+    _insert("visits", VISIT_COLUMNS,
+            _visit_rows(rng, first_old, purge_rows, venues, visitors, now - timedelta(days=RETENTION_DAYS + 10),
+                        timedelta(days=9), sqlite, weights), sqlite)
+    for index in indexes:
+        index.create(bind=db.engine)
+    db.session.commit()
+    if not sqlite:  # autovacuum would; the portal never runs ANALYZE on SQLite, so neither do we
+        with db.engine.begin() as analyse:
+            analyse.execute(text("ANALYZE"))
+    return venues, visitors
+
+
+def explain(stmt):
+    """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN ANALYZE (PostgreSQL) of a select() as text lines."""
+    from portal.extensions import db
+
+    conn = db.session.connection()
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    processors = compiled._bind_processors
+    values = {k: processors[k](v) if k in processors else v for k, v in params.items()}
+    if conn.dialect.name == "sqlite":
+        args = tuple(values[k] for k in compiled.positiontup)
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled.string, args)
+        return [f"{row[0]:>3} {row[1]:>3}  {row[-1]}" for row in rows]
+    rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + compiled.string, values)
+    return [row[0] for row in rows]
+
+
+def time_contacts(now, runs, rule):
+    """(p50 ms, p95 ms, case visits, contact visits) of look-up + visits + contacts for the case."""
+    from portal.extensions import db
+    from portal.tracing.contacts import find_contacts
+    from portal.tracing.services import find_person, person_visits, retention_cutoff
+
+    cutoff = retention_cutoff(now, RETENTION_DAYS)
+    timings, found = [], None
+    for run in range(runs + 3):
+        db.session.expunge_all()
+        started = time.perf_counter()
+        person = find_person(cutoff=cutoff, phone="0912 345 678")
+        case_visits = person_visits(person.id, now - timedelta(days=14), now)
+        groups = find_contacts(case_visits, rule=rule, minutes=15, cutoff=cutoff, exclude_visitor_id=person.id)
+        elapsed = (time.perf_counter() - started) * 1000
+        if run >= 3:  # the first runs warm the caches
+            timings.append(elapsed)
+        found = (len(case_visits), sum(len(g.contacts) for g in groups))
+    return _pct(timings, 50), _pct(timings, 95), found[0], found[1]
+
+
+def _pct(values, pct):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def _purge_worker(url, done):
+    """Run `flask data purge`'s service in another process, as cron would."""
+    app = _app(url)
+    with app.app_context():
+        from portal.extensions import db
+        from portal.models_base import utcnow
+        from portal.privacy.services import purge
+
+        started = time.perf_counter()
+        totals = purge(utcnow() - timedelta(days=RETENTION_DAYS), 10000, commit=db.session.commit)
+        done.put((totals, time.perf_counter() - started))
+
+
+def _check_ins(count, visitors, venues, rng, until=None):
+    """Latencies (ms) of check-ins (check_in + commit), stopping early when `until()` is true."""
+    from portal.checkin.services import check_in
+    from portal.extensions import db
+    from portal.models_base import utcnow
+    from portal.venues.models import Venue
+    from portal.visitors.models import Visitor
+
+    places = [db.session.get(Venue, i) for i in rng.sample(range(1, venues + 1), min(20, venues))]
+    latencies = []
+    for _ in range(count):
+        if until is not None and until():
+            break
+        person = db.session.get(Visitor, rng.randrange(2, visitors + 1))
+        started = time.perf_counter()
+        check_in(person, rng.choice(places), utcnow())
+        db.session.commit()
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def checkins_during_purge(url, visitors, venues, rng):
+    """Check-in latencies before and while another process purges the old visits."""
+    baseline = _check_ins(300, visitors, venues, rng)
+    context = multiprocessing.get_context("spawn")
+    done = context.Queue()
+    worker = context.Process(target=_purge_worker, args=(url, done))
+    worker.start()
+    during = _check_ins(1_000_000, visitors, venues, rng, until=lambda: not worker.is_alive())
+    totals, seconds = done.get()
+    worker.join()
+    return baseline, during, totals, seconds
+
+
+def _prepare_postgres(url):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    return engine
+
+
+def run(url, visits, purge_rows, runs, out=sys.stdout):
+    """Seed, time, explain; returns the Markdown report."""
+    from flask_migrate import upgrade
+
+    from portal.extensions import db
+    from portal.models_base import utcnow
+    from portal.tracing.contacts import contact_query
+    from portal.tracing.services import person_visits, retention_cutoff
+
+    rng = random.Random(20210927)
+    engine = None if url.startswith("sqlite") else _prepare_postgres(url)
+    app = _app(url)
+    try:
+        with app.app_context():
+            upgrade()
+            now = utcnow()
+            started = time.perf_counter()
+            venues, visitors = seed(app, visits, purge_rows, now, rng)
+            label = f"{db.engine.dialect.name} {db.engine.dialect.server_version_info or ''}".strip()
+            out.write(f"Seeded {visits:,} visits (+{purge_rows:,} older than {RETENTION_DAYS} days) at "
+                      f"{venues:,} venues by {visitors:,} visitors in {time.perf_counter() - started:.0f} s "
+                      f"({label}).\n\n")
+            case_visits = person_visits(CASE_VISITOR_ID, now - timedelta(days=14), now)
+            cutoff = retention_cutoff(now, RETENTION_DAYS)
+            for rule in ("overlap", "hour"):
+                out.write(f"EXPLAIN, contact query ({rule} rule, one of {len(case_visits)} case visits):\n")
+                for line in explain(contact_query(case_visits[0], rule, 15, cutoff, CASE_VISITOR_ID)):
+                    out.write("    " + line + "\n")
+            out.write("EXPLAIN, the case's visits:\n")
+            from portal.checkin.models import Visit
+            from sqlalchemy import select
+            for line in explain(select(Visit).where(Visit.visitor_id == CASE_VISITOR_ID,
+                                                    Visit.checked_in_at >= now - timedelta(days=14))):
+                out.write("    " + line + "\n")
+            rows = []
+            for rule in ("overlap", "hour"):
+                p50, p95, n_case, n_contacts = time_contacts(now, runs, rule)
+                rows.append((rule, p50, p95, n_case, n_contacts))
+            db.session.remove()
+        with app.app_context():
+            baseline, during, totals, seconds = checkins_during_purge(url, visitors, venues, rng)
+            db.session.remove()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if engine is not None:
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            engine.dispose()
+    lines = [
+        "",
+        f"### Contact tracing at scale ({label}, {visits:,} visits)",
+        "",
+        "| query | rule | case visits | contact visits | p50 ms | p95 ms | runs |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for rule, p50, p95, n_case, n_contacts in rows:
+        lines.append(f"| one case, 14 days: look-up + visits + contacts | {rule} | {n_case} | {n_contacts} | "
+                     f"{p50:.1f} | {p95:.1f} | {runs} |")
+    lines += [
+        "",
+        "| check-ins | count | p50 ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|",
+        f"| before the purge | {len(baseline)} | {_pct(baseline, 50):.1f} | {_pct(baseline, 95):.1f} | "
+        f"{max(baseline):.1f} |",
+    ]
+    if during:
+        lines.append(f"| while purging {totals['visits']:,} visits in chunks of 10,000 ({seconds:.1f} s) | "
+                     f"{len(during)} | {_pct(during, 50):.1f} | {_pct(during, 95):.1f} | {max(during):.1f} |")
+    else:
+        lines.append(f"| purge of {totals['visits']:,} visits finished before a check-in ({seconds:.1f} s) | 0 | | | |")
+    report = "\n".join(lines) + "\n"
+    out.write(report)
+    return report
+
+
+def main(argv=None):
+    """Command line: see the module docstring."""
+    parser = argparse.ArgumentParser(prog="python -m bench.tracing_scale", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="PostgreSQL URL (default: $DATABASE_URL); without it a temporary SQLite file")
+    parser.add_argument("--visits", type=int, default=None, help="visits to seed (2 M SQLite, 10 M PostgreSQL)")
+    parser.add_argument("--purge-rows", type=int, default=1_000_000, help="old visits for the purge (1 M)")
+    parser.add_argument("--runs", type=int, default=50, help="timed runs of the contact query (50)")
+    args = parser.parse_args(argv)
+    from portal.config import database_url
+
+    if args.database_url:
+        return run(database_url(args.database_url), args.visits or 10_000_000, args.purge_rows, args.runs)
+    with tempfile.TemporaryDirectory(prefix="vaora-bench-tracing-") as tmp:
+        return run(f"sqlite:///{tmp}/bench.sqlite3", args.visits or 2_000_000, args.purge_rows, args.runs)
+
+
+if __name__ == "__main__":
+    main()

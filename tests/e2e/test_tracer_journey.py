@@ -1,0 +1,92 @@
+"""A tracer's journey in headless Chromium with JavaScript off at 320 px: case → visits → contacts →
+export → exposure window → the warned visitor sees the warning on /me. CSRF is on, as in production."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.audit.models import AuditEntry
+from portal.checkin.models import Visit
+from portal.extensions import db
+
+from ..factories import PASSWORD
+from ..tracing.people import People
+
+
+def test_tracer_finds_contacts_exports_and_warns_a_visitor(serve, new_page, make, artifacts, page_width,
+                                                          external_requests):
+    server = serve(WTF_CSRF_ENABLED=True)
+    people = People()
+    venue = make.venue(name="Chợ Thủ Dầu Một - Cổng chính", address="1 Đường Bạch Đằng")
+    tracer = make.user(role="tracer", name="Bác sĩ Lan")
+
+    # A visitor checks in from their phone; the confirmed case had been inside for ten minutes.
+    visitor = new_page(server=server)
+    visitor.goto(f"/v/{venue.token}")
+    visitor.fill("#full_name", "Trần Thị Bích")
+    visitor.fill("#phone", "0912 345 678")
+    visitor.fill("#birth_year", "1990")
+    visitor.get_by_role("button", name="Ghi nhận vào").click()
+    assert "/visit/" in visitor.url
+    db.session.rollback()
+    visit = db.session.scalar(select(Visit))
+    visit.checked_in_at -= timedelta(minutes=5)  # the case's window below is marked minutes later
+    visit.due_out_at -= timedelta(minutes=5)
+    db.session.commit()
+    case_person = people.person("Nguyễn Văn Ca", phone="0987 000 111", created=people.now - timedelta(days=1))
+    people.visit(case_person, venue, people.now - timedelta(minutes=10))
+
+    page = new_page(server=server, width=1024, height=900)
+    page.goto("/auth/login")
+    page.fill("#phone", tracer.phone)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert page.url.endswith("/tracing/")
+
+    page.get_by_role("link", name="Bắt đầu truy vết").click()
+    page.get_by_role("button", name="Mở ca bệnh").click()  # nothing filled in: told what to fix
+    assert page.locator(".error-summary").is_visible()
+    page.fill("#reference", "F0-2021-0927-001")
+    page.fill("#purpose", "Tìm người tiếp xúc gần của ca dương tính")
+    page.get_by_role("button", name="Mở ca bệnh").click()
+    assert page.locator("h1").inner_text() == "Ca bệnh F0-2021-0927-001"
+
+    page.fill("#phone", "0987 000 111")
+    page.get_by_role("button", name="Tra cứu").click()
+    assert "/visits" in page.url and "Nguyễn Văn Ca" in page.content() and venue.name in page.content()
+    page.screenshot(path=str(artifacts / "tracer-1-visits.png"), full_page=True)
+
+    page.get_by_role("link", name="Tìm người tiếp xúc").click()
+    assert "Trần Thị Bích" in page.content() and "0912 345 678" in page.content()
+    page.screenshot(path=str(artifacts / "tracer-2-contacts.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất CSV").click()
+    exported = download.value.path().read_text("utf-8-sig")
+    assert "Trần Thị Bích" in exported and "0912 345 678" in exported
+
+    page.get_by_role("link", name="Đánh dấu khung giờ phơi nhiễm").first.click()
+    assert page.locator("#venue_code").input_value() == venue.short_code
+    page.get_by_label("đi xét nghiệm càng sớm càng tốt").check()
+    page.get_by_role("button", name="Cảnh báo người đến").click()
+    assert "1 người sẽ thấy cảnh báo" in page.content()
+    page.screenshot(path=str(artifacts / "tracer-3-exposure-window.png"), full_page=True)
+
+    narrow = new_page(server=server)  # the tracer's pages also work on a small screen
+    narrow.goto("/auth/login")
+    narrow.fill("#phone", tracer.phone)
+    narrow.fill("#password", PASSWORD)
+    narrow.get_by_role("button", name="Đăng nhập").click()
+    narrow.goto(page.url)
+    assert page_width(narrow) <= 320
+
+    visitor.goto("/me")
+    warning = visitor.locator(".notice").first
+    assert "Cảnh báo y tế" in warning.inner_text() and venue.name in warning.inner_text()
+    assert "đi xét nghiệm" in warning.inner_text()
+    assert page_width(visitor) <= 320
+    visitor.screenshot(path=str(artifacts / "tracer-4-visitor-sees-warning.png"), full_page=True)
+
+    db.session.rollback()
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["case", "lookup", "visits", "contacts", "export", "exposure"]
+    assert external_requests == []
