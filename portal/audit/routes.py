@@ -1,9 +1,12 @@
 """Province admins read the audit log; there is no route to change or delete an entry."""
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from ..security import roles_required
-from .services import entries_page
+from .services import entries_page, entries_since
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50
@@ -27,3 +30,9 @@ def index():
     pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     return render_template("audit/index.html", entries=entries, total=total, page=page, pages=pages,
                            action_labels=ACTION_LABELS)
+
+
+def province_panel(actor, now):
+    """On the province dashboard: how many look-ups and exports tracers made this week."""
+    count = entries_since(now - timedelta(days=7))
+    return Markup(render_template("audit/_province_panel.html", count=count))

@@ -51,3 +51,8 @@ def entries_page(page, per_page=50, case_id=None):
         .limit(per_page)
     ).all()
     return entries, total
+
+
+def entries_since(moment):
+    """How many audit entries were written since `moment`."""
+    return db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.at >= moment))

@@ -26,11 +26,13 @@ bp = Blueprint("tracing", __name__, url_prefix="/tracing")
 
 
 def init_app(app):
-    """Register the blueprint and the exposure warnings shown to visitors."""
+    """Register the blueprint, the exposure warnings shown to visitors and the audit panel."""
+    from ..audit.routes import province_panel
     from .exposures import visitor_notices
 
     app.register_blueprint(bp)
     app.extensions.setdefault("visitor_notices", []).append(visitor_notices)
+    app.extensions.setdefault("province_panels", []).append(province_panel)
 
 
 def error_message(code):

@@ -90,3 +90,10 @@ def test_audit_entries_cannot_be_changed_or_deleted_through_the_portal(app, clie
         for url in ("/audit/", f"/audit/{entry.id}", f"/audit/{entry.id}/delete", f"/audit/{entry.id}/edit"):
             assert client.open(url, method=method).status_code in (404, 405), (method, url)
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.id == entry.id)) is not None
+
+
+def test_the_province_dashboard_links_to_the_log_with_this_weeks_count(client, login, make, traced):
+    login(make.user(role="province_admin"))
+    html = check_page(client.get("/reports/"))
+    assert "Nhật ký truy cập dữ liệu cá nhân" in html and 'href="/audit/"' in html
+    assert "7 ngày qua: 7." in html
