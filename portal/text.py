@@ -4,6 +4,7 @@ import unicodedata
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
+from wtforms import StringField
 from wtforms.validators import Length, Regexp, ValidationError
 
 # C0/C1 controls (tab and newline aside), zero-width and bidi marks, word joiners, BOM.
@@ -114,3 +115,12 @@ class VietnamesePhone:
             raise ValidationError(
                 _l("Enter a Vietnamese phone number, for example 0912 345 678.")
             ) from exc
+
+
+class PhoneField(StringField):
+    """A phone input that shows a stored +84 number the way people write it (0912 345 678)."""
+
+    def _value(self):
+        if self.data and str(self.data).startswith("+84"):
+            return display_phone(self.data)
+        return super()._value()

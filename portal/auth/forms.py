@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ..text import EmailAddress, MaxLength, PlainText, VietnamesePhone
+from ..text import EmailAddress, MaxLength, PhoneField, PlainText, VietnamesePhone
 
 
 class SignupForm(FlaskForm):
@@ -12,7 +12,7 @@ class SignupForm(FlaskForm):
         _l("Full name"),
         validators=[DataRequired(_l("Enter your full name.")), PlainText(), MaxLength(120)],
     )
-    phone = StringField(
+    phone = PhoneField(
         _l("Phone number"),
         description=_l("You log in with this number."),
         validators=[DataRequired(_l("Enter your phone number.")), VietnamesePhone()],

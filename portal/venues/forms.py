@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, Regexp
 
-from ..text import MaxLength, PlainText, VietnamesePhone
+from ..text import MaxLength, PhoneField, PlainText, VietnamesePhone
 from .models import CATEGORIES
 
 
@@ -53,7 +53,7 @@ class VenueForm(FlaskForm):
             Regexp(r"^\d{1,10}$", message=_l("Choose the ward or commune.")),
         ],
     )
-    contact_phone = StringField(
+    contact_phone = PhoneField(
         _l("Contact phone"),
         validators=[DataRequired(_l("Enter a contact phone number.")), VietnamesePhone()],
     )

@@ -6,6 +6,7 @@ import segno
 from markupsafe import escape
 import ttf_opensans
 from fpdf import FPDF
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from .services import checkin_url, short_url
 
@@ -41,40 +42,59 @@ def qr_png(base_url, venue, scale=12):
     return out.getvalue()
 
 
+def _name_size(name):
+    """Long names get smaller letters so the poster stays one page."""
+    return 26 if len(name) <= 40 else 19 if len(name) <= 100 else 15
+
+
+def _write(pdf, blocks, dry_run=False):
+    """Centred paragraphs (style, size, line height, text); returns their height in mm."""
+    height = 0
+    for style, size, line_height, text in blocks:
+        pdf.set_font("OpenSans", style, size)
+        if dry_run:
+            height += pdf.multi_cell(0, line_height, text, align="C", dry_run=True,
+                                     output=MethodReturnValue.HEIGHT)
+        else:
+            pdf.multi_cell(0, line_height, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return height
+
+
 def poster_pdf(base_url, venue, printed_on: datetime, labels):
-    """An A4 PDF poster; `labels` holds the translated headings for the current language."""
+    """An A4 PDF poster on one page; `labels` holds the translated texts.
+
+    The QR code is as large as the page allows (at most 120 mm) once the texts are placed.
+    """
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
+    pdf.set_margins(15, 15, 15)
     pdf.set_title(venue.name)
     pdf.add_font("OpenSans", "", str(ttf_opensans.OPENSANS_REGULAR.path))
     pdf.add_font("OpenSans", "B", str(ttf_opensans.OPENSANS_BOLD.path))
     pdf.add_page()
-    width = pdf.w - 30
 
-    pdf.set_xy(15, 15)
-    pdf.set_font("OpenSans", "B", 22)
-    pdf.multi_cell(width, 10, labels["heading"], align="C")
-    pdf.set_font("OpenSans", "B", 26)
-    pdf.multi_cell(width, 12, venue.name, align="C")
-    pdf.set_font("OpenSans", "", 13)
-    pdf.multi_cell(width, 7, f"{venue.address}, {venue.ward.name}", align="C")
-
-    size = 120
-    pdf.image(io.BytesIO(qr_png(base_url, venue, scale=10)), x=(pdf.w - size) / 2, y=pdf.get_y() + 4, w=size, h=size)
-    pdf.set_y(pdf.get_y() + size + 8)
-
-    pdf.set_font("OpenSans", "B", 28)
-    pdf.multi_cell(width, 12, labels["code"] + ": " + venue.short_code, align="C")
-    pdf.set_font("OpenSans", "", 13)
-    pdf.multi_cell(width, 7, short_url(base_url, venue), align="C")
-    pdf.ln(4)
-    pdf.set_font("OpenSans", "B", 15)
-    for line in labels["instructions"]:
-        pdf.multi_cell(width, 8, line, align="C")
-    pdf.set_font("OpenSans", "", 11)
-    for line in labels.get("secondary", ()):
-        pdf.multi_cell(width, 6, line, align="C")
-    pdf.set_y(pdf.h - 20)
-    pdf.set_font("OpenSans", "", 10)
-    pdf.multi_cell(width, 5, labels["printed"], align="C")
+    size = _name_size(venue.name)
+    header = [
+        ("B", 22, 10, labels["heading"]),
+        ("B", size, size * 0.47, venue.name),
+        ("", 13 if len(venue.address) <= 120 else 10, 6, f"{venue.address}, {venue.ward.name}"),
+    ]
+    below_qr = [
+        ("B", 28, 12, labels["code"] + ": " + venue.short_code),
+        ("", 13, 7, short_url(base_url, venue)),
+        ("B", 4, 4, ""),
+        *[("B", 15, 8, line) for line in labels["instructions"]],
+        *[("", 11, 5.5, line) for line in labels.get("secondary", ())],
+    ]
+    footer_top = pdf.h - 20
+    _write(pdf, header)
+    qr_top = pdf.get_y() + 4
+    room = footer_top - 4 - _write(pdf, below_qr, dry_run=True) - 4 - qr_top
+    qr_size = max(50, min(120, room))
+    pdf.image(io.BytesIO(qr_png(base_url, venue, scale=10)), x=(pdf.w - qr_size) / 2, y=qr_top,
+              w=qr_size, h=qr_size)
+    pdf.set_y(qr_top + qr_size + 4)
+    _write(pdf, below_qr)
+    pdf.set_y(footer_top)
+    _write(pdf, [("", 10, 5, labels["printed"])])
     return bytes(pdf.output())

@@ -92,11 +92,13 @@ def edit(code):
     return render_template("venues/form.html", form=form, venue=venue)
 
 
-@bp.route("/<code>/retire", methods=["POST"])
+@bp.route("/<code>/retire", methods=["GET", "POST"])
 @roles_required("owner")
 def retire(code):
-    """Retire the poster token: old posters stop working, a new poster is made."""
+    """Retire the poster token (after a confirmation page): old posters stop working."""
     venue = venue_for(current_user, code)
+    if request.method == "GET":
+        return render_template("venues/retire.html", venue=venue)
     retire_token(venue, utcnow())
     db.session.commit()
     flash(_("The old poster no longer works. Print the new poster and replace the old one."))
