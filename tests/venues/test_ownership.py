@@ -11,6 +11,7 @@ from .data import venue_form
 GET_URLS = [
     "/venues/{code}/",
     "/venues/{code}/edit",
+    "/venues/{code}/retire",
     "/venues/{code}/poster",
     "/venues/{code}/poster.svg",
     "/venues/{code}/poster.png",

@@ -106,12 +106,32 @@ def test_pdf_is_one_a4_page_with_the_vietnamese_name_and_the_qr(client, venue_an
     assert pdf_qr_texts(response.data) == [f"{BASE}/v/{venue.token}"]
 
 
-def test_a_very_long_name_still_fits_one_page(client, make, login):
+def pdf_layout(data):
+    """(baselines of the text lines, (bottom, top) of the QR image), in points from the bottom."""
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    lines = []
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size:
+                      lines.append(tm[5]) if text.strip() else None)
+    [(size, y)] = re.findall(rb"([\d.]+) 0 0 [\d.]+ [\d.]+ ([\d.]+) cm", page.get_contents().get_data())
+    return lines, (float(y), float(y) + float(size))
+
+
+@pytest.mark.parametrize("name,address", [
+    ("Tiệm Bánh Mì Hòa Mã", "53 Đường Phan Đình Phùng"),
+    ("Công Ty TNHH Thương Mại Dịch Vụ Xuất Nhập Khẩu Kỹ Thuật Điện Lạnh " * 3, "Lô " * 99),
+])
+def test_every_line_of_the_pdf_is_on_the_page_and_clear_of_the_qr(client, make, login, name,
+                                                                   address):
     owner = make.owner()
-    venue = make.venue(owner, name="Công Ty Trách Nhiệm Hữu Hạn " * 7, address="Lô " * 99)
+    venue = make.venue(owner, name=name[:200], address=address[:300])
     login(owner)
     data = client.get(f"/venues/{venue.short_code}/poster.pdf").data
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    lines, (qr_bottom, qr_top) = pdf_layout(data)
+    a4_height, margin = 841.89, 10 / 25.4 * 72
+    assert qr_top - qr_bottom >= 50 / 25.4 * 72  # at least 5 cm wide
+    assert all(margin < y < a4_height - margin for y in lines)
+    assert not [y for y in lines if qr_bottom - 5 < y < qr_top + 5]  # nothing printed over the QR
     assert pdf_qr_texts(data) == [f"{BASE}/v/{venue.token}"]
 
 

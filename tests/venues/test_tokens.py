@@ -63,12 +63,17 @@ def test_retiring_twice_keeps_every_old_token_gone(client, make, login):
     assert client.get(f"/v/{third}").status_code == 200
 
 
-def test_retire_needs_a_post(client, make, login):
+def test_retiring_asks_for_confirmation_first(client, make, login):
     owner = make.owner()
-    venue = make.venue(owner)
+    venue = make.venue(owner, name="Tiệm Vàng Kim Thành")
+    token = venue.token
     login(owner)
-    assert client.get(f"/venues/{venue.short_code}/retire").status_code == 405
-    assert db.session.scalar(select(Venue.token)) == venue.token
+    show = check_page(client.get(f"/venues/{venue.short_code}/"))
+    assert f'href="/venues/{venue.short_code}/retire"' in show
+    html = check_page(client.get(f"/venues/{venue.short_code}/retire"))
+    assert "Huỷ áp phích của Tiệm Vàng Kim Thành?" in html
+    assert f'method="post" action="/venues/{venue.short_code}/retire"' in html
+    assert db.session.scalar(select(Venue.token)) == token
 
 
 def test_unknown_token_is_404(client):
