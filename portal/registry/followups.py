@@ -1,4 +1,7 @@
 """Follow-ups: what officials did about a place, and the counts the lists show."""
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import case, func, select
 
 from ..extensions import db
@@ -40,17 +43,38 @@ def summary_subquery(key, ward_codes=None):
     return query.subquery()
 
 
-def last_actions(key, ids):
-    """{place id: its latest FollowUp} for a page of places."""
+@dataclass(frozen=True)
+class LastAction:
+    """The latest follow-up of a place, as lists show it."""
+
+    action: str
+    action_on: date
+    note: str
+
+    @property
+    def action_label(self):
+        return ACTIONS.get(self.action, self.action)
+
+
+def last_actions(key, ids, ward_code=None):
+    """{place id: its latest LastAction} for places (key: 'establishment_id' or 'venue_id').
+
+    Many places of one ward are read by ward rather than through a long IN list.
+    """
+    ids = set(ids)
     if not ids:
         return {}
     column = getattr(FollowUp, key)
+    query = select(column, FollowUp.action, FollowUp.action_on, FollowUp.note).order_by(
+        FollowUp.action_on, FollowUp.id)
+    if ward_code is not None and len(ids) > 200:
+        query = query.where(FollowUp.ward_code == ward_code, column.is_not(None))
+    else:
+        query = query.where(column.in_(list(ids)))
     found = {}
-    rows = db.session.scalars(
-        select(FollowUp).where(column.in_(list(ids))).order_by(FollowUp.action_on, FollowUp.id)
-    )
-    for follow_up in rows:
-        found[getattr(follow_up, key)] = follow_up
+    for place_id, action, action_on, note in db.session.execute(query):
+        if place_id in ids:
+            found[place_id] = LastAction(action, action_on, note)
     return found
 
 
@@ -65,34 +89,49 @@ def history(*, establishment=None, venue=None):
 
 
 def follow_up_places(ward_code, stuck_only=False):
-    """Places of a ward with follow-ups: (kind, place, reminders, actions, last follow-up), stuck first.
+    """Places of a ward with follow-ups, stuck first then by reminders: light rows (dicts).
 
-    Stuck: an establishment reminded STUCK_AFTER times or more and still without a venue.
+    Each row: kind, id, name, address, registration_number, short_code, category, reminders,
+    actions, stuck. Stuck: an establishment reminded STUCK_AFTER times or more and still
+    without a venue.
     """
+    from ..venues.models import Venue
+
     rows = []
     est = summary_subquery("establishment_id", [ward_code])
-    query = (select(Establishment, est.c.reminders, est.c.actions)
-             .join(est, est.c.key == Establishment.id).where(Establishment.ward_code == ward_code))
+    query = (
+        select(Establishment.id, Establishment.name, Establishment.address, Establishment.registration_number,
+               Establishment.category, Establishment.venue_id, Establishment.status, est.c.reminders,
+               est.c.actions)
+        .join(est, est.c.key == Establishment.id).where(Establishment.ward_code == ward_code)
+    )
     if stuck_only:
         query = query.where(est.c.reminders >= STUCK_AFTER, Establishment.venue_id.is_(None),
                             Establishment.status == "listed")
-    establishments = db.session.execute(query).all()
-    last = last_actions("establishment_id", [e.id for e, _r, _a in establishments])
-    for place, reminders, actions in establishments:
-        stuck = reminders >= STUCK_AFTER and place.venue_id is None and place.status == "listed"
-        rows.append({"kind": "establishment", "place": place, "reminders": reminders, "actions": actions,
-                     "last": last.get(place.id), "stuck": stuck})
+    for r in db.session.execute(query):
+        stuck = r.reminders >= STUCK_AFTER and r.venue_id is None and r.status == "listed"
+        rows.append(dict(kind="establishment", id=r.id, name=r.name, address=r.address,
+                         registration_number=r.registration_number, short_code="", category=r.category,
+                         reminders=r.reminders, actions=r.actions, stuck=stuck))
     if not stuck_only:
-        from ..venues.models import Venue
-
         ven = summary_subquery("venue_id", [ward_code])
-        venues = db.session.execute(
-            select(Venue, ven.c.reminders, ven.c.actions)
+        for r in db.session.execute(
+            select(Venue.id, Venue.name, Venue.address, Venue.registration_number, Venue.short_code,
+                   Venue.category, ven.c.reminders, ven.c.actions)
             .join(ven, ven.c.key == Venue.id).where(Venue.ward_code == ward_code)
-        ).all()
-        last = last_actions("venue_id", [v.id for v, _r, _a in venues])
-        for place, reminders, actions in venues:
-            rows.append({"kind": "venue", "place": place, "reminders": reminders, "actions": actions,
-                         "last": last.get(place.id), "stuck": False})
-    rows.sort(key=lambda r: (not r["stuck"], -r["reminders"], r["place"].name.lower()))
+        ):
+            rows.append(dict(kind="venue", id=r.id, name=r.name, address=r.address,
+                             registration_number=r.registration_number or "", short_code=r.short_code,
+                             category=r.category, reminders=r.reminders, actions=r.actions, stuck=False))
+    rows.sort(key=lambda r: (not r["stuck"], -r["reminders"], r["name"].lower(), r["id"]))
+    return rows
+
+
+def with_last_actions(rows, ward_code):
+    """Add each row's latest follow-up (`last`) to light rows from follow_up_places()."""
+    for kind, key in (("establishment", "establishment_id"), ("venue", "venue_id")):
+        last = last_actions(key, [r["id"] for r in rows if r["kind"] == kind], ward_code)
+        for row in rows:
+            if row["kind"] == kind:
+                row["last"] = last.get(row["id"])
     return rows

@@ -8,7 +8,9 @@ from ..models_base import utcnow
 from ..reports.exporting import export_response
 from ..reports.figures import venue_figures
 from ..security import OFFICIAL_VIEWERS, establishment_for, roles_required, venue_for, ward_for
-from .followups import follow_up_places, history, record_follow_up
+from ..reports.lists import PAGE_SIZE
+from ..venues.models import CATEGORIES
+from .followups import follow_up_places, history, record_follow_up, with_last_actions
 from .forms import FollowUpForm
 from .models import Establishment
 from .routes import _establishment_page, _today, bp
@@ -60,16 +62,16 @@ def venue_follow_up(code):
 
 
 def _follow_up_rows(places):
+    labels = {code: str(label) for code, label in CATEGORIES.items()}
+    kinds = {"establishment": _("Establishment"), "venue": _("Venue")}
+    stuck = _("yes")
     for row in places:
-        place, last = row["place"], row["last"]
+        last = row["last"]
         yield [
-            _("Establishment") if row["kind"] == "establishment" else _("Venue"),
-            getattr(place, "registration_number", None) or "",
-            getattr(place, "short_code", "") or (place.venue.short_code if getattr(place, "venue", None) else ""),
-            place.name, place.address, str(place.category_label),
-            row["reminders"], row["actions"],
+            kinds[row["kind"]], row["registration_number"], row["short_code"], row["name"], row["address"],
+            labels.get(row["category"], row["category"]), row["reminders"], row["actions"],
             str(last.action_label) if last else "", last.action_on.isoformat() if last else "",
-            last.note if last else "", _("yes") if row["stuck"] else "",
+            last.note if last else "", stuck if row["stuck"] else "",
         ]
 
 
@@ -85,6 +87,11 @@ def follow_ups(code, fmt):
         header = [_("Kind"), _("Registration number"), _("Venue code"), _("Place name"), _("Address"),
                   _("Category"), _("Reminders"), _("Follow-ups"), _("Last action"), _("Date"), _("Note"),
                   _("Reminded 3+ times, not registered")]
-        return export_response(fmt, f"follow-ups-{ward.code}", _("Follow-ups"), header, _follow_up_rows(places))
-    return render_template("registry/follow_ups.html", ward=ward, places=places, stuck=stuck,
+        return export_response(fmt, f"follow-ups-{ward.code}", _("Follow-ups"), header,
+                               _follow_up_rows(with_last_actions(places, ward.code)))
+    pages = max(1, -(-len(places) // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = with_last_actions(places[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], ward.code)
+    return render_template("registry/follow_ups.html", ward=ward, places=shown, stuck=stuck, page=page,
+                           pages=pages, total=len(places), categories=CATEGORIES,
                            stuck_count=sum(1 for p in places if p["stuck"]))

@@ -33,6 +33,23 @@ def _scoped(query, column, ward_codes):
     return query if ward_codes is None else query.where(column.in_(list(ward_codes)))
 
 
+def venues_in(ward_codes):
+    """A subquery of the ids of the venues in these wards."""
+    return select(Venue.id).where(Venue.ward_code.in_(list(ward_codes)))
+
+
+def visits_by_venue(start, end, ward_codes=None, last=False):
+    """Per venue with visits in [start, end]: check-ins, closed visits, proper exits (and the last check-in)."""
+    columns = [Visit.venue_id.label("venue_id"), func.count().label("checkins"),
+               func.sum(closed_visit()).label("closed"), func.sum(proper_exit()).label("proper")]
+    if last:
+        columns.append(func.max(Visit.checked_in_at).label("last"))
+    query = select(*columns).where(Visit.checked_in_at >= start, Visit.checked_in_at <= end)
+    if ward_codes is not None:
+        query = query.where(Visit.venue_id.in_(venues_in(ward_codes)))
+    return query.group_by(Visit.venue_id)
+
+
 def ward_figures(ward_codes, now):
     """{ward code: figures} for the dashboards; ward_codes None means the whole province."""
     figures = {}
@@ -54,15 +71,14 @@ def ward_figures(ward_codes, now):
         row(code)["venues"] = total
     since = now - timedelta(days=CHART_DAYS)
     day_ago = now - timedelta(hours=24)
-    for code, active, checkins, closed, proper in db.session.execute(_scoped(
-        select(Venue.ward_code,
-               func.count(distinct(case((Visit.checked_in_at >= day_ago, Visit.venue_id)))),
-               func.count(), func.sum(closed_visit()), func.sum(proper_exit()))
-        .join(Venue, Venue.id == Visit.venue_id)
-        .where(Visit.checked_in_at >= since, Visit.checked_in_at <= now).group_by(Venue.ward_code),
-        Venue.ward_code, ward_codes,
-    )):
-        row(code).update(active=active, checkins=checkins, closed=closed or 0, proper=proper or 0)
+    # Per venue first (a few thousand rows), then per ward: far cheaper than joining every visit.
+    per_venue = visits_by_venue(since, now, ward_codes, last=True).subquery()
+    for code, active, checkins, closed, proper in db.session.execute(
+        select(Venue.ward_code, func.sum(case((per_venue.c.last >= day_ago, 1), else_=0)),
+               func.sum(per_venue.c.checkins), func.sum(per_venue.c.closed), func.sum(per_venue.c.proper))
+        .join(per_venue, per_venue.c.venue_id == Venue.id).group_by(Venue.ward_code)
+    ):
+        row(code).update(active=active or 0, checkins=checkins or 0, closed=closed or 0, proper=proper or 0)
     for values in figures.values():
         values["coverage"] = percent(values["matched"], values["establishments"])
         values["completeness"] = percent(values["proper"], values["closed"])
@@ -82,12 +98,16 @@ def daily_checkins(ward_codes, now, days=CHART_DAYS):
     """[(local date, check-ins)] for the last `days` local days, today included."""
     first = local_today(now) - timedelta(days=days - 1)
     starts = day_starts(first, days)
+    if ward_codes is None:
+        # One index range count per day: the whole province's visits are never read row by row.
+        return [(first + timedelta(days=i), db.session.scalar(
+            select(func.count()).select_from(Visit)
+            .where(Visit.checked_in_at >= starts[i], Visit.checked_in_at < starts[i + 1])))
+            for i in range(days)]
     bucket = case(*[(Visit.checked_in_at < starts[i + 1], i) for i in range(days)], else_=days)
     inner = select(bucket.label("bucket")).where(
-        Visit.checked_in_at >= starts[0], Visit.checked_in_at < starts[-1])
-    if ward_codes is not None:
-        inner = inner.join(Venue, Venue.id == Visit.venue_id).where(Venue.ward_code.in_(list(ward_codes)))
-    inner = inner.subquery()
+        Visit.checked_in_at >= starts[0], Visit.checked_in_at < starts[-1],
+        Visit.venue_id.in_(venues_in(ward_codes))).subquery()
     counts = dict(db.session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket)).tuples().all())
     return [(first + timedelta(days=i), counts.get(i, 0)) for i in range(days)]
 

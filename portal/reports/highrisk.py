@@ -16,14 +16,14 @@ def high_risk_venues(ward_codes, now, per_ward=PER_WARD):
     """{ward code: [(venue, visitors, check-ins)]} over the last 7 days, busiest first."""
     since = now - timedelta(days=DAYS)
     visitors = func.count(distinct(Visit.visitor_id))
+    places = select(Venue.id).where(Venue.category.in_(HIGH_RISK))
+    if ward_codes is not None:
+        places = places.where(Venue.ward_code.in_(list(ward_codes)))
     stats = (
         select(Visit.venue_id.label("venue_id"), visitors.label("visitors"), func.count().label("checkins"))
-        .join(Venue, Venue.id == Visit.venue_id)
-        .where(Visit.checked_in_at >= since, Venue.category.in_(HIGH_RISK))
+        .where(Visit.checked_in_at >= since, Visit.venue_id.in_(places))
         .group_by(Visit.venue_id)
     )
-    if ward_codes is not None:
-        stats = stats.where(Venue.ward_code.in_(list(ward_codes)))
     stats = stats.subquery()
     rank = func.row_number().over(
         partition_by=Venue.ward_code,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import lazyload
 
 from ..checkin.models import Visit
 from ..extensions import db
@@ -147,13 +148,15 @@ def fetch(q, now, everything=False):
     """(rows, total): rows are dicts with the place, its figures and its last follow-up."""
     base, query = _ordered(q, now)
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    # The lists never show the owner or the ward of each row: do not join them in.
+    query = query.options(lazyload("*"))
     if not everything:
         query = query.limit(PAGE_SIZE).offset((q.page - 1) * PAGE_SIZE)
     rows = [dict(r._mapping) for r in db.session.execute(query)]
     key_name = "establishment_id" if q.kind == "not-registered" else "venue_id"
     for row in rows:
         row["place"] = row.pop("Establishment", None) or row.pop("Venue")
-    last = last_actions(key_name, [r["place"].id for r in rows])
+    last = last_actions(key_name, [r["place"].id for r in rows], q.ward_code)
     for row in rows:
         row["last"] = last.get(row["place"].id)
         if q.kind == "no-exits":

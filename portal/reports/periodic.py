@@ -1,13 +1,13 @@
 """The periodic report for the steering committee: per ward, each figure with its change."""
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from ..checkin.models import Visit
 from ..divisions.models import Division
 from ..extensions import db
 from ..registry.models import Establishment, FollowUp
 from ..venues.models import Venue
-from .figures import closed_visit, percent, proper_exit
+from .figures import percent, visits_by_venue
 from .periods import period
 from .zones import levels_on
 
@@ -49,11 +49,11 @@ def _venues(start, end):
 
 def _visits(start, end):
     """Per ward: check-ins, active venues, closed visits and proper exits within [start, end)."""
+    per_venue = visits_by_venue(start, end).where(Visit.checked_in_at < end).subquery()
     return {row[0]: row[1:] for row in db.session.execute(
-        select(Venue.ward_code, func.count(), func.count(distinct(Visit.venue_id)),
-               func.sum(closed_visit()), func.sum(proper_exit()))
-        .join(Venue, Venue.id == Visit.venue_id)
-        .where(Visit.checked_in_at >= start, Visit.checked_in_at < end).group_by(Venue.ward_code))}
+        select(Venue.ward_code, func.sum(per_venue.c.checkins), func.count(),
+               func.sum(per_venue.c.closed), func.sum(per_venue.c.proper))
+        .join(per_venue, per_venue.c.venue_id == Venue.id).group_by(Venue.ward_code))}
 
 
 def _follow_ups(first_day, last_day):

@@ -5,10 +5,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..i18n import local_datetime
 from ..models_base import utcnow
 from ..registry.models import Establishment, MatchProposal
 from ..security import OFFICIAL_VIEWERS, roles_required, visible_ward_codes, visible_wards, ward_for
+from ..text import display_phone
 from ..venues.models import CATEGORIES
 from . import lists
 from .charts import bar_chart, meter
@@ -72,17 +72,21 @@ def ward(code):
 
 
 def _list_export_rows(kind, rows):
+    labels = {code: str(label) for code, label in CATEGORIES.items()}
+    actions = {}
     for row in rows:
         place, last = row["place"], row["last"]
-        tail = [row["reminders"], str(last.action_label) if last else "",
-                last.action_on.isoformat() if last else ""]
+        if last is not None and last.action not in actions:
+            actions[last.action] = str(last.action_label)
+        tail = [row["reminders"], actions[last.action] if last else "", last.action_on if last else None]
+        category = labels.get(place.category, place.category)
         if kind == "not-registered":
-            yield [place.registration_number, place.name, place.address, str(place.category_label)] + tail
+            yield [place.registration_number, place.name, place.address, category] + tail
         elif kind == "not-used":
-            yield [place.short_code, place.name, place.address, str(place.category_label), place.contact_phone,
-                   local_datetime(place.created_at), local_datetime(row["last_in"])] + tail
+            yield [place.short_code, place.name, place.address, category, display_phone(place.contact_phone),
+                   place.created_at, row["last_in"]] + tail
         else:
-            yield [place.short_code, place.name, place.address, str(place.category_label), row["closed"],
+            yield [place.short_code, place.name, place.address, category, row["closed"],
                    row["proper"], row["share"]] + tail
 
 

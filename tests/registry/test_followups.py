@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models_base import utcnow
-from portal.registry.followups import follow_up_places, record_follow_up
+from portal.registry.followups import follow_up_places, record_follow_up, with_last_actions
 from portal.registry.models import FollowUp
 from portal.reports.periods import local_today
 
@@ -86,11 +86,11 @@ def test_reminder_counts_and_places_still_not_registered_after_three(make):
     record_follow_up(official, establishment=stubborn, action="visited", action_on=date(2026, 2, 1))
     registered.venue_id = make.venue(ward_code=ward.code).id
     db.session.commit()
-    places = {row["place"].name: row for row in follow_up_places(ward.code)}
+    places = {row["name"]: row for row in with_last_actions(follow_up_places(ward.code), ward.code)}
     assert (places["Cơ sở A"]["reminders"], places["Cơ sở A"]["actions"]) == (3, 4)
     assert places["Cơ sở A"]["last"].action == "visited"
     assert places["Cơ sở A"]["stuck"] and not places["Cơ sở B"]["stuck"] and not places["Cơ sở C"]["stuck"]
-    assert [row["place"].name for row in follow_up_places(ward.code, stuck_only=True)] == ["Cơ sở A"]
+    assert [row["name"] for row in follow_up_places(ward.code, stuck_only=True)] == ["Cơ sở A"]
 
 
 def test_follow_up_page_filters_and_exports(client, make, login):
