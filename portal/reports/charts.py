@@ -10,13 +10,14 @@ LEFT, BOTTOM, TOP = 40, 28, 16
 
 
 def _nice_max(value):
-    if value <= 5:
-        return 5
+    """A round top for the axis whose half is a whole number too (2, 4, 10, 20, 40, 100 …)."""
+    if value <= 2:
+        return 2
     magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 2, 4, 6, 8, 10):
         if value <= step * magnitude:
-            return int(step * magnitude)
-    return int(10 * magnitude)
+            return step * magnitude
+    return 20 * magnitude
 
 
 def bar_chart(points, title):

@@ -113,3 +113,16 @@ def test_province_dashboard_lists_every_ward_and_renders_province_panels(client,
         assert "Checkpoint throughput" not in html  # the province panels are for the province dashboard
     finally:
         app.extensions["province_panels"].remove(panel)
+
+
+def test_bar_chart_is_plain_svg_with_bars_to_scale():
+    import re
+
+    from portal.reports.charts import bar_chart, meter
+
+    svg = str(bar_chart([("01/11", 5), ("<b>", 10), ("03/11", 0)], "Check-ins & more"))
+    heights = [float(h) for h in re.findall(r'class="bar"[^>]*height="([0-9.]+)"', svg)]
+    assert heights[1] == 2 * heights[0] and heights[2] == 0
+    assert "&lt;b&gt;" in svg and "Check-ins &amp; more" in svg
+    assert "<script" not in svg and "style=" not in svg  # CSP: no inline script or style
+    assert 'width="40"' in str(meter(40, "Coverage")) and 'width="0"' in str(meter(None, "Coverage"))
