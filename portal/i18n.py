@@ -28,6 +28,9 @@ def safe_next(target, fallback="/"):
     """Only same-site relative paths, so the language link cannot redirect elsewhere."""
     if not target:
         return fallback
+    # Browsers read "\\" as "/" and drop tabs and newlines: "/\\evil.example" is off-site.
+    if "\\" in target or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target):
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
