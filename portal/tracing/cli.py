@@ -12,7 +12,7 @@ from ..models_base import utcnow
 from . import export
 from .contacts import RULES, contact_count, find_contacts
 from .services import (TracingError, attach_person, create_case, default_window, find_person, person_visits,
-                       retention_cutoff, window_bounds)
+                       retention_cutoff, same_person_ids, window_bounds)
 
 tracing_cli = AppGroup("tracing", help="Contact tracing (tracer accounts only).")
 
@@ -65,8 +65,9 @@ def contacts_command(as_phone, reference, purpose, phone, id_number, date_from, 
         raise click.ClickException(f"nobody with this {'phone' if phone else 'ID number'} checked in recently")
     attach_person(case, person)
     minutes = minutes or config["PORTAL_CONTACT_MINUTES"]
-    groups = find_contacts(person_visits(person.id, *bounds), rule=rule, minutes=minutes,
-                           cutoff=retention_cutoff(now, retention), exclude_visitor_id=person.id)
+    profiles = same_person_ids(person)
+    groups = find_contacts(person_visits(profiles, *bounds), rule=rule, minutes=minutes,
+                           cutoff=retention_cutoff(now, retention), exclude_visitor_ids=profiles)
     body, _mimetype, count = export.render(kind, groups, tz_name, "Contacts")
     params = {"from": first.isoformat(), "to": last.isoformat(), "rule": rule,
               "minutes": minutes if rule == "overlap" else None, "format": kind, "via": "cli"}

@@ -97,14 +97,14 @@ def _candidates():
         Visit.due_out_at >= bindparam("end_from"),
         or_(Visit.checked_out_at.is_(None), Visit.out_method == "auto",
             Visit.checked_out_at >= bindparam("end_from")),
-        Visit.visitor_id != bindparam("exclude"),
+        Visit.visitor_id.notin_(bindparam("exclude", expanding=True)),
     )
 
 
-def _params(case_visit, rule, minutes, cutoff, exclude_visitor_id):
+def _params(case_visit, rule, minutes, cutoff, exclude_visitor_ids):
     """The index range, and the earliest end, that can hold contacts of one case visit."""
     start, end = case_visit.checked_in_at, effective_end(case_visit)
-    exclude = exclude_visitor_id or 0
+    exclude = list(exclude_visitor_ids) or [0]
     if rule == "hour":
         return dict(venue_id=case_visit.venue_id, in_from=max(start - HOUR, cutoff), in_to=start + HOUR,
                     end_from=cutoff, exclude=exclude)
@@ -114,13 +114,16 @@ def _params(case_visit, rule, minutes, cutoff, exclude_visitor_id):
                 end_from=start + need, exclude=exclude)
 
 
-def contact_query(case_visit, rule, minutes, cutoff, exclude_visitor_id):
+def contact_query(case_visit, rule, minutes, cutoff, exclude_visitor_ids):
     """The select() of contact visits for one case visit, with its parameters bound (for EXPLAIN)."""
-    return _candidates().params(**_params(case_visit, rule, minutes, cutoff, exclude_visitor_id))
+    return _candidates().params(**_params(case_visit, rule, minutes, cutoff, exclude_visitor_ids))
 
 
-def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_id=None):
-    """Contacts of the case's visits, grouped by venue in the order the case visited them."""
+def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_ids=()):
+    """Contacts of the case's visits, grouped by venue in the order the case visited them.
+
+    `exclude_visitor_ids` are the case person's own profiles (their household stays in).
+    """
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule}")
     case_ids = {v.id for v in case_visits}
@@ -129,7 +132,7 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_id=None
         by_venue.setdefault(case_visit.venue_id, VenueGroup(venue=case_visit.venue)).case_visits.append(case_visit)
     found = {}
     for case_visit in case_visits:
-        params = _params(case_visit, rule, minutes, cutoff, exclude_visitor_id)
+        params = _params(case_visit, rule, minutes, cutoff, exclude_visitor_ids)
         for row in db.session.execute(_candidates(), params):
             visit = VisitRow(*row)
             if visit.id in case_ids or visit.id in found:
@@ -145,7 +148,7 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_id=None
             visit=visit, visitor=visitor, case_visit=case_visit, overlap_minutes=minutes_,
             ends_at=effective_end(visit),
             estimated_end=visit.checked_out_at is None or visit.out_method == "auto",
-            lead=lead, household=exclude_visitor_id is not None and visitor.lead_id == exclude_visitor_id,
+            lead=lead, household=visitor.lead_id in exclude_visitor_ids,
         ))
     for group in by_venue.values():
         group.contacts.sort(key=lambda c: (-c.overlap_minutes, c.visit.checked_in_at, c.visit.id))

@@ -15,7 +15,7 @@ from ..checkin.models import Visit
 from ..extensions import db
 from .contacts import MAX_STAY, effective_end
 from .models import Exposure, ExposureNotice
-from .services import TracingError, retention_cutoff
+from .services import TracingError, retention_cutoff, same_person_ids
 
 ADVICE = {
     "monitor": _l("Monitor your health for 14 days and call a health station if you feel unwell"),
@@ -41,7 +41,7 @@ def check_window(starts_at, ends_at, *, now, cutoff):
         raise TracingError("window_old", "starts_at")
 
 
-def exposed_visitor_ids(venue_id, starts_at, ends_at, cutoff, exclude_visitor_id=None):
+def exposed_visitor_ids(venue_id, starts_at, ends_at, cutoff, exclude_visitor_ids=()):
     """Visitors whose stay at the venue overlapped [starts_at, ends_at) (touching does not count)."""
     rows = db.session.execute(
         select(Visit.visitor_id, Visit.checked_in_at, Visit.due_out_at, Visit.checked_out_at, Visit.out_method)
@@ -55,7 +55,7 @@ def exposed_visitor_ids(venue_id, starts_at, ends_at, cutoff, exclude_visitor_id
     found = set()
     for visitor_id, checked_in_at, due_out_at, checked_out_at, out_method in rows:
         end = due_out_at if checked_out_at is None or out_method == "auto" else checked_out_at
-        if end > starts_at and visitor_id != exclude_visitor_id:
+        if end > starts_at and visitor_id not in exclude_visitor_ids:
             found.add(visitor_id)
     return found
 
@@ -72,7 +72,8 @@ def create_exposure(actor, case, venue, starts_at, ends_at, advice, *, now, rete
     )
     db.session.add(exposure)
     db.session.flush()
-    warned = exposed_visitor_ids(venue.id, starts_at, ends_at, cutoff, exclude_visitor_id=case.visitor_id)
+    exclude = same_person_ids(case.visitor) if case.visitor is not None else ()
+    warned = exposed_visitor_ids(venue.id, starts_at, ends_at, cutoff, exclude_visitor_ids=set(exclude))
     db.session.add_all(
         ExposureNotice(exposure_id=exposure.id, visitor_id=visitor_id, created_at=now)
         for visitor_id in sorted(warned)

@@ -72,9 +72,14 @@ class LookupForm(FlaskForm):
     id_number = StringField(_l("or ID card number"), description=_l("9 or 12 digits."),
                             validators=[Optional(), MaxLength(20)])
 
-    def validate_phone(self, field):
-        if not field.data and not self.id_number.data:
-            raise ValidationError(_l("Enter the phone number or the ID card number of the person."))
+    def validate(self, extra_validators=None):
+        """One of the two is needed; with both, the phone number is used."""
+        if not super().validate(extra_validators):
+            return False
+        if not (self.phone.data or "").strip() and not (self.id_number.data or "").strip():
+            self.phone.errors.append(_l("Enter the phone number or the ID card number of the person."))
+            return False
+        return True
 
 
 class WindowForm(FlaskForm):

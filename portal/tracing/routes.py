@@ -20,7 +20,7 @@ from .contacts import contact_count, find_contacts
 from .exposures import ADVICE, create_exposure
 from .forms import CaseForm, ExposureForm, LookupForm, WindowForm
 from .services import (TracingError, attach_person, create_case, default_window, find_person, person_visits,
-                       recent_cases, retention_cutoff, window_bounds)
+                       recent_cases, retention_cutoff, same_person_ids, window_bounds)
 
 bp = Blueprint("tracing", __name__, url_prefix="/tracing")
 
@@ -171,12 +171,12 @@ def visits(ref):
     if redirect_:
         return redirect_
     form, bounds, now = _window()
-    rows = None
+    rows, profiles = None, same_person_ids(case.visitor)
     if bounds is not None:
-        rows = person_visits(case.visitor_id, *bounds)
+        rows = person_visits(profiles, *bounds)
         record(current_user, case, "visits", _window_params(form, False), len(rows), now)
         db.session.commit()
-    return render_template("tracing/visits.html", case=case, form=form, visits=rows)
+    return render_template("tracing/visits.html", case=case, form=form, visits=rows, profiles=len(profiles))
 
 
 def _contacts(case):
@@ -184,9 +184,9 @@ def _contacts(case):
     if bounds is None:
         return form, None, now
     retention, _tz = _settings()
-    case_visits = person_visits(case.visitor_id, *bounds)
-    groups = find_contacts(case_visits, rule=form.rule.data, minutes=form.minutes.data,
-                           cutoff=retention_cutoff(now, retention), exclude_visitor_id=case.visitor_id)
+    profiles = same_person_ids(case.visitor)
+    groups = find_contacts(person_visits(profiles, *bounds), rule=form.rule.data, minutes=form.minutes.data,
+                           cutoff=retention_cutoff(now, retention), exclude_visitor_ids=profiles)
     return form, groups, now
 
 

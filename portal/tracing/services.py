@@ -105,6 +105,16 @@ def find_person(*, cutoff, phone=None, id_number=None):
     )
 
 
+def same_person_ids(visitor):
+    """The ids of every profile with this visitor's phone or ID number (one per device they used)."""
+    match = Visitor.id == visitor.id
+    if visitor.phone_hash:
+        match = match | (Visitor.phone_hash == visitor.phone_hash)
+    if visitor.id_number_hash:
+        match = match | (Visitor.id_number_hash == visitor.id_number_hash)
+    return sorted(db.session.scalars(select(Visitor.id).where(match)))
+
+
 def attach_person(case, visitor):
     """Record which person the case is about."""
     case.visitor_id = visitor.id
@@ -140,11 +150,11 @@ def default_window(now, days, tz_name):
     return today - timedelta(days=days - 1), today
 
 
-def person_visits(visitor_id, start, end):
-    """The visitor's visits that began in [start, end), oldest first (index on visitor, time)."""
+def person_visits(visitor_ids, start, end):
+    """The visits of these profiles that began in [start, end), oldest first (index on visitor, time)."""
     return db.session.scalars(
         select(Visit)
         .options(joinedload(Visit.venue).lazyload(Venue.owner))  # venue and ward, not its owner
-        .where(Visit.visitor_id == visitor_id, Visit.checked_in_at >= start, Visit.checked_in_at < end)
+        .where(Visit.visitor_id.in_(list(visitor_ids)), Visit.checked_in_at >= start, Visit.checked_in_at < end)
         .order_by(Visit.checked_in_at)
     ).all()

@@ -75,8 +75,10 @@ def test_malformed_and_unknown_phones_say_so_and_the_unknown_one_is_audited(clie
     assert "0912 345 678" in html and _case().visitor_id is None
     html = check_page(client.post(case_url + "lookup", data={"phone": "0912 999 888"}))
     assert "Không có ai" in html
-    html = check_page(client.post(case_url + "lookup", data={}))
-    assert "error-summary" in html
+    html = check_page(client.post(case_url + "lookup", data={"phone": " ", "id_number": ""}))
+    assert "error-summary" in html and "Nhập số điện thoại hoặc số CMND/CCCD" in html
+    html = check_page(client.post(case_url + "lookup", data={"id_number": "12 34"}))
+    assert "9 hoặc 12 chữ số" in html
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "lookup")).all()
     assert [(e.query, e.row_count) for e in entries] == [("by=phone", 0)]
 
@@ -148,3 +150,20 @@ def test_unknown_case_reference_is_404(client, login, tracer):
     login(tracer)
     check_page(client.get("/tracing/cases/nope/"), 404)
     check_page(client.get("/tracing/cases/" + "x" * 300 + "/contacts"), 404)
+
+
+def test_one_person_on_two_phones_is_traced_as_one(client, open_case, people, make):
+    market, shop = make.venue(name="Chợ Hai Máy"), make.venue(name="Tiệm Hai Máy")
+    start = people.now - timedelta(days=2)
+    first = people.person("Lý Hai Máy", phone="0912 000 222", created=start)
+    second = people.person("Lý Hai Máy", phone="0912 000 222", created=start)  # a new phone, a new profile
+    people.visit(first, market, start, start + timedelta(minutes=60))
+    people.visit(second, shop, start + timedelta(hours=2), start + timedelta(hours=3))
+    other = people.person("Người Ở Tiệm", phone="0912 000 223")
+    people.visit(other, shop, start + timedelta(hours=2), start + timedelta(hours=3))
+    case_url = open_case()
+    client.post(case_url + "lookup", data={"phone": "0912000222"})
+    html = check_page(client.get(case_url + "visits"))
+    assert "Chợ Hai Máy" in html and "Tiệm Hai Máy" in html and "2 điện thoại" in html
+    html = check_page(client.get(case_url + "contacts"))
+    assert "Người Ở Tiệm" in html and html.count("Lý Hai Máy") == 0
