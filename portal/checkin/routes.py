@@ -66,6 +66,8 @@ def by_token(token):
     """The QR target: check in or out at this venue."""
     venue = services.venue_by_poster_token(token)
     if venue is None:
+        if not services.well_formed_token(token):
+            return render_template("public/token_unknown.html"), 404
         venue, retired = venue_by_token(token)
         if venue is None:
             return render_template("public/token_unknown.html"), 404

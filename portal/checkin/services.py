@@ -2,6 +2,7 @@
 
 Every function takes `now` (aware UTC) and flushes; the caller commits.
 """
+import re
 import secrets
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -11,10 +12,16 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from ..extensions import db
 from ..venues.models import Venue
-from ..venues.services import normalise_code
+from ..venues.services import SHORT_CODE_ALPHABET, normalise_code
 from ..visitors.models import Visitor
 from .models import Visit
 from .words import check_word
+
+
+#: Shapes of identifiers in URLs; anything else is not looked up (PostgreSQL rejects NUL bytes).
+REF_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,32}")
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+CODE_PATTERN = re.compile(f"[{SHORT_CODE_ALPHABET}]{{4,8}}")
 
 
 class NonceTaken(ValueError):
@@ -37,15 +44,20 @@ def _venues():
 
 def venue_by_poster_token(token):
     """The venue whose current poster token this is (owner not loaded), or None."""
-    if not token or len(token) > 64:
+    if not well_formed_token(token):
         return None
     return db.session.scalar(_venues().where(Venue.token == token))
+
+
+def well_formed_token(token):
+    """Whether a string has the shape of a poster token (current or retired)."""
+    return bool(token) and TOKEN_PATTERN.fullmatch(token) is not None
 
 
 def venue_by_short_code(code):
     """The venue with this short code, any case and spacing (owner not loaded), or None."""
     code = normalise_code(code)
-    if not code or len(code) > 8:
+    if not CODE_PATTERN.fullmatch(code):
         return None
     return db.session.scalar(_venues().where(Venue.short_code == code))
 
@@ -217,7 +229,7 @@ def close_stale(now, batch=10000):
 
 def visit_by_ref(ref):
     """The visit with this public reference, or None."""
-    if not ref or len(ref) > 32:
+    if not ref or not REF_PATTERN.fullmatch(ref):
         return None
     return db.session.scalar(_visits_with_venue().where(Visit.ref == ref))
 

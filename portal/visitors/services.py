@@ -4,6 +4,8 @@ A phone number alone never gives access to anyone: registering with a number tha
 known makes a new profile, and only a device token (held in one browser's cookie) opens a
 person's visits. Functions flush, never commit.
 """
+import re
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
@@ -101,7 +103,7 @@ def forget_device(device):
 
 def dependent_by_ref(lead, ref):
     """The lead's dependent with this reference, or None."""
-    if not ref or len(ref) > 32:
+    if not ref or not re.fullmatch(r"[A-Za-z0-9_-]{16,32}", ref):
         return None
     return db.session.scalar(select(Visitor).where(Visitor.ref == ref, Visitor.lead_id == lead.id))
 

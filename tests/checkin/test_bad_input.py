@@ -22,6 +22,8 @@ def test_unknown_token_is_a_404_with_the_code_box(client):
         html = check_page(method("/v/this-token-does-not-exist-at-all"), 404)
         assert 'name="code"' in html
     check_page(client.get("/v/" + "x" * 500), 404)
+    check_page(client.get("/v/%00abcdefghijklmnopqrstuvwxyz"), 404)  # PostgreSQL refuses NUL bytes
+    check_page(client.get("/v/abc%00"), 404)
 
 
 def test_retired_token_is_a_410_and_records_nothing(client, make):
@@ -107,6 +109,8 @@ def test_check_out_of_a_visit_of_another_device_changes_nothing(client, make):
     check_page(nobody.post(f"/visit/{visit.ref}/out", data={}), 404)
     check_page(client.post("/visit/not-a-real-reference/out", data={}), 404)
     check_page(client.get("/visit/" + "r" * 200), 404)
+    check_page(client.get("/visit/%00" + "r" * 21), 404)
+    check_page(client.post("/visit/%00/out", data={}), 404)
     assert visits()[0].checked_out_at is None
 
 

@@ -95,6 +95,8 @@ def test_bad_dependent_input_and_someone_elses_dependent(client, make):
     check_page(stranger.get(f"/me/dependents/{child.ref}"), 404)
     check_page(stranger.post(f"/me/dependents/{child.ref}", data={"full_name": "Đổi", "birth_year": "2000"}), 404)
     check_page(stranger.post(f"/me/dependents/{child.ref}/remove", data={}), 404)
+    check_page(client.get("/me/dependents/%00" + "x" * 21), 404)
+    check_page(client.post("/me/dependents/%00/remove", data={}), 404)
     db.session.expire_all()
     assert child.full_name == "Bé Mai" and child.lead_id is not None
     nobody = client.application.test_client()
