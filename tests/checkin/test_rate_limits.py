@@ -106,3 +106,16 @@ def test_counters_are_shared_by_two_app_processes_through_redis(db_dir, make):
     finally:
         for key in store.scan_iter(f"*{prefix}*"):
             store.delete(key)
+
+
+def test_check_ins_go_on_when_redis_is_unreachable(make_app, make):
+    app = make_app(RATELIMIT_ENABLED=True, PORTAL_RATELIMIT_STORAGE_URL="redis://127.0.0.1:1/0",
+                   PORTAL_CHECKIN_LIMIT="2 per minute")
+    venue = make.venue()
+    phone = browser(app)
+    assert register(phone, venue).status_code == 303
+    assert count_visits() == 1
+    # Limits still hold, counted in this process's memory meanwhile.
+    for i in range(2):
+        tap_check_in(phone, make.venue(name=f"Nơi {i}"))
+    check_page(tap_check_in(phone, make.venue(name="Nơi cuối")), 429)
