@@ -20,6 +20,7 @@ SCANNER_ROLES = ("staff", "checkpoint", "owner")
 FIGURES_ROLES = ("staff", "checkpoint", "owner", "province_admin", "ward_official")
 DEVICE_COOKIE = "vaora_scanner"
 _DEVICE = re.compile(r"^[0-9a-f]{12}$")
+_NONCE = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _device():
@@ -78,7 +79,7 @@ def scan(code):
     if not form.validate():
         return _render_scanner(venue, ScanResult("expired"), device, 400)
     raw = (form.token.data or "")[:1000]
-    nonce = (form.nonce.data or "")[:32] or None
+    nonce = form.nonce.data if _NONCE.match(form.nonce.data or "") else None
     try:
         result = scan_pass(raw, venue, current_user, device, utcnow(), nonce=nonce)
         db.session.commit()

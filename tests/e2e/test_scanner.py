@@ -24,8 +24,13 @@ def read_pass(token):
 
 
 def focused(page):
-    """The pass input has the focus (autofocus applies with the first rendering, without JavaScript)."""
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'token'", timeout=5000)
+    """The pass input has the focus (autofocus applies with the first rendering, without JavaScript).
+
+    The scanning station's window is in front, as at a real checkpoint: Chromium keeps autofocus
+    pending while a page is in the background.
+    """
+    page.bring_to_front()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'token'", timeout=10000)
 
 
 def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts, page_width, external_requests):

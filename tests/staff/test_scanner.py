@@ -232,3 +232,15 @@ def test_a_scan_counts_as_being_seen_for_retention(client, scanner, clock):
     clock[0] += timedelta(hours=1)
     scanner(token)  # the way out counts too
     assert db.session.get(Visitor, visitor.id).last_seen_at == clock[0]
+
+
+@pytest.mark.parametrize("field", ["token", "nonce"])
+def test_tampered_form_fields_never_reach_the_database(client, scanner, field):
+    token = with_pass(person("Lý Thị Tâm"))
+    data = {"token": token, "nonce": "b" * 32}
+    data[field] = data[field][:10] + "\x00" + data[field][10:]
+    html = check_page(client.post(f"/staff/{scanner.venue.short_code}/scan", data=data))
+    if field == "token":
+        assert "scan-bad" in html and scan_count(outcome="malformed") == 1
+    else:
+        assert "Lý Thị Tâm" in html and db.session.scalar(select(Scan.nonce)) is None
