@@ -107,3 +107,12 @@ def test_the_province_panel_shows_each_checkpoints_throughput_today(app, make):
 
 def test_the_province_panel_is_registered(app):
     assert province_panel in app.extensions["province_panels"]
+
+
+def test_the_province_dashboard_shows_the_checkpoints(client, make, login):
+    checkpoint = make.venue(name="Chốt Cầu Ông Cộ", category="checkpoint")
+    officer = staff_at(make, checkpoint, "checkpoint")
+    scan_at(with_pass(person()), checkpoint, officer, "aaaaaaaaaaaa", utcnow())
+    login(make.user(role="province_admin"))
+    html = check_page(client.get("/reports/"))
+    assert "Chốt kiểm soát giao thông hôm nay" in html and "Chốt Cầu Ông Cộ" in html
