@@ -11,8 +11,8 @@ Fixtures
   Requests to any host other than 127.0.0.1 are blocked and listed in `external_requests`.
 - `page`: `new_page()` with the defaults.
 - `artifacts`: the `test-artifacts/` folder for screenshots (git-ignored).
-- `page_width` (a function, `page_width(page)`): the document's scroll width, to assert there is no horizontal scrolling.
-  Playwright's `evaluate` works even when the page's own JavaScript is off.
+- `page_width` (a function, `page_width(page)`): the document's scroll width, to assert there is
+  no horizontal scrolling. Playwright's `evaluate` works even when the page's JavaScript is off.
 """
 import pathlib
 import threading
