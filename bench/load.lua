@@ -48,6 +48,7 @@ lat_page, lat_post, lat_confirm, lat_flow, at_post = {}, {}, {}, {}, {}
 counts = { posts_ok = 0, posts_window = 0, flows_ok = 0, errors = 0, requests = 0, window_requests = 0 }
 errors_seen = {}
 local interval = 0
+local finished = false -- this client has done its last check-in
 
 local function load_slice(path, into)
   if not path then return end
@@ -62,6 +63,9 @@ function init(args)
   load_slice(os.getenv("BENCH_VENUES"), venues)
   load_slice(os.getenv("BENCH_DEVICES"), devices)
   if rate > 0 then interval = nthreads / rate * 1000000 end
+  -- each run starts at another place in the venue list
+  math.randomseed(math.floor(now_us()) + id * 7919)
+  vi = math.random(0, math.max(#venues - 1, 0))
   local cookie = os.getenv("BENCH_DEVICE_COOKIE")
   if cookie then jar[cookie] = "" end
 end
@@ -145,16 +149,17 @@ local function parse_form(body, page_path)
   return action, table.concat(fields, "&")
 end
 
-if rate > 0 then
-  function delay()
-    if step ~= 0 then return 0 end
-    local now = now_us()
-    next_start = next_start or now
-    local wait = next_start - now
-    next_start = next_start + interval
-    if wait <= 0 then return 0 end
-    return math.floor(wait / 1000)
-  end
+-- Paced runs start each check-in on a schedule (BENCH_RATE check-ins per second in all); a
+-- client that has finished asks for its cheap page only every 50 ms.
+function delay()
+  if finished then return 50 end
+  if rate <= 0 or step ~= 0 then return 0 end
+  local now = now_us()
+  next_start = next_start or now
+  local wait = next_start - now
+  next_start = next_start + interval
+  if wait <= 0 then return 0 end
+  return math.floor(wait / 1000)
 end
 
 function request()
@@ -198,8 +203,6 @@ end
 -- cheap page, unmeasured, until bench/loadgen.py interrupts wrk once every client has reported.
 -- (Stopping the thread instead would leave wrk's reconnected socket idle, and an idle socket
 -- holds a gunicorn sync worker until its timeout.)
-local finished = false
-
 local function stop_here()
   if finished then return end
   finished = true

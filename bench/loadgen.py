@@ -45,6 +45,16 @@ class Run:
     example_error: str = ""
     socket_errors: int = 0
     raw: dict = field(default_factory=dict)
+    loader_cpu: float = 0.0  # CPU seconds wrk used
+    server_cpu: float = 0.0  # CPU seconds gunicorn used, when measured
+
+    def loader_cpu_per_request(self):
+        """wrk's CPU time per HTTP request, in microseconds."""
+        return self.loader_cpu / max(self.counts.get("requests", 0), 1) * 1e6
+
+    def server_cpu_per_request(self):
+        """gunicorn's CPU time per HTTP request, in milliseconds."""
+        return self.server_cpu / max(self.counts.get("requests", 0), 1) * 1e3
 
     def rate(self):
         """Check-in POSTs (or plain requests) per second inside the measured window."""
@@ -117,13 +127,18 @@ class Load:
             if self.process.poll() is not None:
                 break
             time.sleep(0.05)
+        from .server import process_cpu_seconds
+
+        self.cpu = process_cpu_seconds(self.process.pid)
         try:
             if self.process.poll() is None:
                 self.process.send_signal(signal.SIGINT)  # wrk reports at once
             _out, err = self.process.communicate(timeout=30)
             if not os.path.exists(self.out) or not os.path.getsize(self.out):
                 raise RuntimeError(f"wrk failed: {err.strip()}")
-            return _parse(self.out, self.mode, self.clients, window or self.seconds)
+            result = _parse(self.out, self.mode, self.clients, window or self.seconds)
+            result.loader_cpu = self.cpu
+            return result
         finally:
             if self.process.poll() is None:
                 self.process.kill()

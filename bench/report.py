@@ -69,6 +69,21 @@ def _rows(results):
     return rows
 
 
+def _cpu(results):
+    lines = ["| server | database | clients | gunicorn CPU per request (ms) | per check-in, 3 requests (ms) | "
+             "wrk CPU per request (µs) | cores busy (gunicorn + wrk, of " + str(results["machine"]["cores"]) + ") |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    runs = [("bare Flask (ceiling)", "–", clients, run) for clients, run in results["ceiling"].items()]
+    for db in results["databases"]:
+        runs += [("portal check-in", db["version"], clients, run) for clients, (run, _n) in db["runs"].items()]
+    for name, version, clients, run in runs:
+        per_checkin = "–" if run.mode == "plain" else f"{run.server_cpu_per_request() * 3:.2f}"
+        busy = (run.server_cpu + run.loader_cpu) / max(run.seconds, 1e-9)
+        lines.append(f"| {name} | {version} | {clients} | {run.server_cpu_per_request():.2f} | {per_checkin} | "
+                     f"{run.loader_cpu_per_request():.0f} | {busy:.2f} |")
+    return lines
+
+
 def _verdict(value, target, higher_is_better=True):
     met = value >= target if higher_is_better else value < target
     if met:
@@ -161,7 +176,10 @@ def render(results):
         "| server | database | clients | check-ins/s | requests/s | POST p50 | POST p95 | POST p99 | "
         "check-in p99 (3 requests) | errors | ÷ ceiling | visits recorded = successful check-ins |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-        *_rows(results), "", "### Targets", "", *_targets(results),
+        *_rows(results), "",
+        "CPU time over each run, from /proc: what one request costs the server, and what the load "
+        "generator takes from the same cores.", "", *_cpu(results),
+        "", "### Targets", "", *_targets(results),
         "", "### Retention purge while check-ins continue", "",
         "`flask data purge` (chunks of at most 10,000 rows a transaction) removes the month-old "
         "visits, and the profiles and devices of the people who have none left, while check-ins run at "

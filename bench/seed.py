@@ -213,7 +213,7 @@ def _insert_visits(sqlite, *, count, people, start, spread, stay, closed, venue,
                    'self', {"'self'" if closed else "NULL"}
             FROM picked"""
     else:
-        offset = "i * :step" if ordered else f"floor(random() * {int(spread * 1_000_000)})"
+        offset = "i * CAST(:step AS bigint)" if ordered else f"floor(random() * {int(spread * 1_000_000)})"
         who = f":first + floor(random() * {n})::int" if ordered else f":first + i * {n}"
         sql = f"""
             INSERT INTO visits (visitor_id, venue_id, ref, nonce, checked_in_at, due_out_at,
@@ -222,7 +222,7 @@ def _insert_visits(sqlite, *, count, people, start, spread, stay, closed, venue,
                    substr(md5(random()::text), 1, 22), t, t + interval '{stay} seconds',
                    {"t + (300 + random() * 3000) * interval '1 second'" if closed else "NULL"},
                    'self', {"'self'" if closed else "NULL"}
-            FROM (SELECT {who} AS who, timestamp '1970-01-01' + (:start + {offset}) * interval '1 microsecond' AS t
+            FROM (SELECT {who} AS who, timestamp '1970-01-01' + (CAST(:start AS bigint) + {offset}) * interval '1 microsecond' AS t
                   FROM generate_series(0, :count - 1) AS i) AS s"""
     with db.engine.begin() as conn:
         if sqlite:

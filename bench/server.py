@@ -69,6 +69,16 @@ def prepare_postgresql(url):
         engine.dispose()
 
 
+def process_cpu_seconds(pid):
+    """User + system CPU seconds of a running process (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Gunicorn:
     """gunicorn -c portal/gunicorn_conf.py <module:app>, stopped (SIGTERM) on exit."""
 
@@ -108,6 +118,13 @@ class Gunicorn:
         path = f"/proc/{self.process.pid}/task/{self.process.pid}/children"
         with open(path) as handle:
             return [int(pid) for pid in handle.read().split()]
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by the arbiter and its current workers."""
+        total = 0.0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            total += process_cpu_seconds(pid)
+        return total
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
