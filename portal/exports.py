@@ -8,6 +8,7 @@ aware datetimes) still export.
 import csv
 import io
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -32,6 +33,8 @@ def neutralise(value):
     """A cell value that cannot start a formula; numbers, dates and None pass unchanged."""
     if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
+    if isinstance(value, Decimal):  # PostgreSQL's sums
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime):
         return _local(value) if value.tzinfo else value
     if isinstance(value, date):

@@ -78,7 +78,8 @@ def ward_figures(ward_codes, now):
                func.sum(per_venue.c.checkins), func.sum(per_venue.c.closed), func.sum(per_venue.c.proper))
         .join(per_venue, per_venue.c.venue_id == Venue.id).group_by(Venue.ward_code)
     ):
-        row(code).update(active=active or 0, checkins=checkins or 0, closed=closed or 0, proper=proper or 0)
+        row(code).update(active=int(active or 0), checkins=int(checkins or 0), closed=int(closed or 0),
+                         proper=int(proper or 0))
     for values in figures.values():
         values["coverage"] = percent(values["matched"], values["establishments"])
         values["completeness"] = percent(values["proper"], values["closed"])
@@ -121,17 +122,5 @@ def venue_figures(venue, now, days=7):
         .where(Visit.venue_id == venue.id, Visit.checked_in_at >= since)
     ).one()
     last = db.session.scalar(select(func.max(Visit.checked_in_at)).where(Visit.venue_id == venue.id))
-    return dict(days=days, checkins=checkins, visitors=visitors, last=_aware(last),
-                completeness=percent(proper or 0, closed or 0))
-
-
-def _aware(value):
-    from datetime import timezone
-
-    if value is None or getattr(value, "tzinfo", None) is not None:
-        return value
-    if isinstance(value, str):  # SQLite returns max() of a typed column as text
-        from datetime import datetime
-
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc)
+    return dict(days=days, checkins=checkins, visitors=visitors, last=last,
+                completeness=percent(int(proper or 0), int(closed or 0)))

@@ -140,7 +140,8 @@ SORTS = {
 def _ordered(q, now):
     query, order, key = BUILDERS[q.kind](q, now)
     column = order[q.sort]
-    primary = column.desc() if q.descending else column.asc()
+    # Never-seen values (no check-in, no follow-up) count as the oldest, on every database.
+    primary = column.desc().nulls_last() if q.descending else column.asc().nulls_first()
     return query, query.order_by(primary, key)
 
 

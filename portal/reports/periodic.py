@@ -34,7 +34,7 @@ def _known(end):
     known = and_(Establishment.imported_at < end,
                  or_(Establishment.departed_at.is_(None), Establishment.departed_at >= end))
     matched = case((and_(Establishment.matched_at.is_not(None), Establishment.matched_at < end), 1), else_=0)
-    return {code: (total, matched or 0) for code, total, matched in db.session.execute(
+    return {code: (total, int(matched or 0)) for code, total, matched in db.session.execute(
         select(Establishment.ward_code, func.count(), func.sum(matched)).where(known)
         .group_by(Establishment.ward_code))}
 
@@ -42,7 +42,7 @@ def _known(end):
 def _venues(start, end):
     """Per ward: venues registered by `end` (not closed) and registered within [start, end)."""
     new = case((Venue.created_at >= start, 1), else_=0)
-    return {code: (total, new_count or 0) for code, total, new_count in db.session.execute(
+    return {code: (total, int(new_count or 0)) for code, total, new_count in db.session.execute(
         select(Venue.ward_code, func.count(), func.sum(new))
         .where(Venue.created_at < end, Venue.status != "closed").group_by(Venue.ward_code))}
 
@@ -50,7 +50,7 @@ def _venues(start, end):
 def _visits(start, end):
     """Per ward: check-ins, active venues, closed visits and proper exits within [start, end)."""
     per_venue = visits_by_venue(start, end).where(Visit.checked_in_at < end).subquery()
-    return {row[0]: row[1:] for row in db.session.execute(
+    return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in db.session.execute(
         select(Venue.ward_code, func.sum(per_venue.c.checkins), func.count(),
                func.sum(per_venue.c.closed), func.sum(per_venue.c.proper))
         .join(per_venue, per_venue.c.venue_id == Venue.id).group_by(Venue.ward_code))}
