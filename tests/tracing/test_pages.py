@@ -167,3 +167,23 @@ def test_one_person_on_two_phones_is_traced_as_one(client, open_case, people, ma
     assert "Chợ Hai Máy" in html and "Tiệm Hai Máy" in html and "2 điện thoại" in html
     html = check_page(client.get(case_url + "contacts"))
     assert "Người Ở Tiệm" in html and html.count("Lý Hai Máy") == 0
+
+
+def test_the_default_window_and_minimum_overlap_come_from_the_settings(make_app, make, people, tracer):
+    app = make_app(PORTAL_TRACE_DAYS=3, PORTAL_CONTACT_MINUTES=40)
+    client = app.test_client()
+    venue, old_place = make.venue(name="Quán Gần Đây"), make.venue(name="Quán Năm Ngày Trước")
+    f0 = people.person("Ca Bệnh", phone="0912 000 444", created=people.now - timedelta(days=10))
+    start = people.now - timedelta(days=1)
+    people.visit(f0, old_place, people.now - timedelta(days=5), people.now - timedelta(days=5, minutes=-30))
+    people.visit(f0, venue, start, start + timedelta(minutes=60))
+    thirty = people.person("Ba Mươi Phút", phone="0912 000 445")
+    people.visit(thirty, venue, start + timedelta(minutes=30), start + timedelta(minutes=90))
+    client.post("/auth/login", data={"phone": tracer.phone, "password": "correct horse battery"})
+    case_url = client.post("/tracing/cases/new", data={"reference": "F0-CFG", "purpose": "Tìm"}).headers["Location"]
+    client.post(case_url + "lookup", data={"phone": "0912000444"})
+    html = check_page(client.get(case_url + "visits"))
+    assert "Quán Gần Đây" in html and "Quán Năm Ngày Trước" not in html
+    html = check_page(client.get(case_url + "contacts"))
+    assert 'value="40"' in html and "Ba Mươi Phút" not in html
+    assert "Ba Mươi Phút" in check_page(client.get(case_url + "contacts?minutes=30"))
