@@ -36,7 +36,7 @@ def upgrade():
     )
     with op.batch_alter_table("establishments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_establishments_category"), ["category"], unique=False)
-        batch_op.create_index(batch_op.f("ix_establishments_venue_id"), ["venue_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_establishments_venue_id"), ["venue_id"], unique=True)
         batch_op.create_index("ix_establishments_ward_status", ["ward_code", "status", "venue_id"], unique=False)
 
     op.create_table(

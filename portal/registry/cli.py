@@ -4,6 +4,7 @@ import os
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models_base import utcnow
@@ -22,6 +23,10 @@ def import_command(path):
     try:
         result = import_registry(data, filename=os.path.basename(path), actor=None,
                                  province_code=current_app.config["PORTAL_PROVINCE"], now=utcnow())
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise click.ClickException("another import or match ran at the same moment; run the import again") from exc
     except FileRejected as exc:
         db.session.rollback()
         raise click.ClickException(str(exc.message)) from exc
@@ -32,7 +37,6 @@ def import_command(path):
             click.echo(f"{rows}: {reason}", err=True)
         raise click.ClickException(
             f"{len({r for r, _reason in exc.problems})} bad rows; nothing was imported") from exc
-    db.session.commit()
     click.echo(
         f"{result.rows} rows: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
         f"{result.departed} left the registry, {result.matched} matched by registration number, "

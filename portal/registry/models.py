@@ -43,7 +43,8 @@ class Establishment(db.Model):
     ward_code: Mapped[str] = mapped_column(ForeignKey("divisions.code"))
     category: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(10), default="listed")
-    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), index=True)
+    # One establishment per venue (several may have none).
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), index=True, unique=True)
     matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # None when matched automatically by registration number.
     matched_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

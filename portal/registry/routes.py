@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models_base import utcnow
@@ -40,6 +41,7 @@ def upload():
                 upload_file.read(), filename=upload_file.filename, actor=current_user,
                 province_code=current_app.config["PORTAL_PROVINCE"], now=utcnow(),
             )
+            db.session.commit()
         except FileRejected as exc:
             db.session.rollback()
             form.file.errors.append(str(exc.message))
@@ -47,8 +49,12 @@ def upload():
             db.session.rollback()
             problems = group_problems(exc.problems)
             bad_rows = len({row for row, _reason in exc.problems})
+        except IntegrityError:  # another import or match changed the same rows at the same moment
+            db.session.rollback()
+            result = None
+            form.file.errors.append(
+                _("Another import or match ran at the same moment. Upload the file again."))
         else:
-            db.session.commit()
             log.info("registry import: %s rows, %s added, %s updated, %s departed",
                      result.rows, result.added, result.updated, result.departed)
     status = 422 if form.errors or problems else 200
@@ -78,10 +84,15 @@ def proposals(code):
 def match(code):
     """Look again for venues matching the ward's unregistered establishments."""
     ward = ward_for(current_user, code)
-    matched, proposed = refresh_matches([ward.code], utcnow())
-    db.session.commit()
-    flash(_("%(matched)s matched by registration number, %(proposed)s new proposals.",
-            matched=matched, proposed=proposed))
+    try:
+        matched, proposed = refresh_matches([ward.code], utcnow())
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("Another import or match ran at the same moment. Try again."))
+    else:
+        flash(_("%(matched)s matched by registration number, %(proposed)s new proposals.",
+                matched=matched, proposed=proposed))
     return redirect(url_for("registry.proposals", code=ward.code))
 
 
@@ -120,18 +131,22 @@ def decide(number, venue_code, decision):
         MatchProposal.establishment_id == place.id, MatchProposal.venue_id == venue.id))
     if proposal is None or decision not in ("confirm", "reject"):
         abort(404)
+    number, ward_code = place.registration_number, place.ward_code
     try:
         (confirm if decision == "confirm" else reject)(proposal, current_user, utcnow())
+        db.session.commit()
     except MatchError as exc:
         db.session.rollback()
         flash(MATCH_ERRORS[str(exc)]())
+    except IntegrityError:  # another official matched the venue at the same moment
+        db.session.rollback()
+        flash(MATCH_ERRORS["venue_taken"]())
     else:
-        db.session.commit()
         flash(_("Matched: %(name)s is registered as venue %(code)s.", name=place.name, code=venue.short_code)
               if decision == "confirm" else _("Proposal rejected; it will not be proposed again."))
     if request.form.get("back") == "establishment":
-        return redirect(url_for("registry.establishment", number=place.registration_number))
-    return redirect(url_for("registry.proposals", code=place.ward_code))
+        return redirect(url_for("registry.establishment", number=number))
+    return redirect(url_for("registry.proposals", code=ward_code))
 
 
 from . import place_routes  # noqa: E402,F401  (follow-up routes on the same blueprint)

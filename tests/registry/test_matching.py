@@ -125,3 +125,33 @@ def test_refresh_skips_departed_and_matched_establishments(make):
     establishment(ward, name="Chợ Cũ", number="3700000009", status="departed")
     assert refresh_matches([ward.code], utcnow()) == (0, 0)
     assert est("3700000009").venue_id is None and venue.id
+
+
+def test_one_venue_is_never_matched_twice_even_by_two_officials_at_once(client, make, login, monkeypatch):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.registry import routes
+
+    ward = make.wards(1)[0]
+    venue = make.venue(name="Chợ Mới", address="2 Trần Hưng Đạo", ward_code=ward.code)
+    run([["3700000001", "Chợ Mới", "2 Trần Hưng Đạo", ward.code, ""],
+         ["3700000002", "Chợ Mới 2", "2 Trần Hưng Đạo", ward.code, ""]])
+    est("3700000001").venue_id = venue.id
+    db.session.commit()
+    est("3700000002").venue_id = venue.id
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+    def confirm_without_looking(proposal, actor, now):  # what a second official racing the first would do
+        proposal.establishment.venue_id = proposal.venue_id
+        db.session.flush()
+
+    monkeypatch.setattr(routes, "confirm", confirm_without_looking)
+    login(make.user(role="province_admin"))
+    client.set_cookie("lang", "en")
+    html = check_page(client.post(f"/registry/establishments/3700000002/proposals/{venue.short_code}/confirm",
+                                  follow_redirects=True))
+    assert "already matched to another establishment" in html
+    assert est("3700000002").venue_id is None
