@@ -82,42 +82,46 @@ def bench_checkins(database, seconds):
     return runs
 
 
-def bench_purge(database, seconds, rate, limit_seconds):
-    """Check-ins paced at `rate` per second without, then during, `flask data purge`."""
+def bench_purge(database, seconds, rate, window):
+    """Check-ins paced at `rate` per second without, then during, `flask data purge`.
+
+    The purge is watched for at most `window` seconds (then stopped: every chunk it committed
+    stays committed); its speed gives the time the whole backlog takes.
+    """
     server = database.server
     log.info("%s: paced check-ins at %d/s without the purge", database.kind, rate)
     before = database.visits()
     quiet = _checkins(server, database, 8, seconds, rate=rate)
     quiet_new = database.visits() - before
-    log.info("%s: paced check-ins at %d/s during the purge", database.kind, rate)
-    before = database.visits()
-    background = loadgen.background(server.url, "checkin", 8, limit_seconds + 30, rate=rate,
+    log.info("%s: paced check-ins at %d/s during the purge (watched up to %d s)", database.kind, rate, window)
+    before, old_before = database.visits(), database.old_visits()
+    background = loadgen.background(server.url, "checkin", 8, window + 60, rate=rate,
                                     venues=database.venues_file,
-                                    devices=database.devices_file(int(rate * limit_seconds) + 200),
+                                    devices=database.devices_file(int(rate * window * 1.2) + 200),
                                     device_cookie=device_cookie())
     time.sleep(1)
     started = time.monotonic()
     purge = database.start_purge()
     try:
-        output, _ = purge.communicate(timeout=limit_seconds)
-        finished = True
+        output, _ = purge.communicate(timeout=window)
+        finished, failed = purge.returncode == 0, purge.returncode != 0
     except subprocess.TimeoutExpired:
         purge.terminate()
         output, _ = purge.communicate()
-        finished = False
+        finished = failed = False
     ended = time.monotonic()
     time.sleep(0.5)
     during = background.stop()
-    purged = Database.purged_visits(output)
+    purged = old_before - database.old_visits()
     return {
         "rate": rate, "quiet": quiet, "quiet_new": quiet_new, "during": during,
         "during_posts": during.posts_between(started, ended), "seconds": ended - started,
-        "finished": finished and purge.returncode == 0, "purged": purged, "output": (output or "").strip(),
-        "during_new": database.visits() - before + (purged or 0),
+        "finished": finished, "failed": failed, "purged": purged, "backlog": old_before, "output": (output or "").strip(),
+        "during_new": database.visits() - before + purged,
     }
 
 
-def bench_database(workdir, seconds, url=None, sizes=None, purge_limit=240, profile_count=300):
+def bench_database(workdir, seconds, url=None, sizes=None, purge_window=90, profile_count=300):
     """Seed one database, then measure check-ins, the purge, the size per visit and a profile."""
     database = Database(workdir, free_port(), url=url, sizes=sizes)
     log.info("%s: migrating and seeding", database.kind)
@@ -129,7 +133,7 @@ def bench_database(workdir, seconds, url=None, sizes=None, purge_limit=240, prof
         _checkins(server, database, CLIENTS[0], 3)  # warm up every worker
         result["runs"] = bench_checkins(database, seconds)
         rate = min(DESIGN_PEAK, int(result["runs"][CLIENTS[0]][0].rate() * 0.5)) or 1
-        result["purge"] = bench_purge(database, seconds, rate, purge_limit)
+        result["purge"] = bench_purge(database, seconds, rate, purge_window)
         result["log"] = server.log_tail(3000)
     if profile_count:
         from .profile import profile, render
@@ -195,6 +199,7 @@ def main(argv=None):
     parser.add_argument("--no-scale", action="store_true", help="skip the other scale benchmarks")
     parser.add_argument("--no-sqlite", action="store_true", help="with DATABASE_URL: PostgreSQL only")
     parser.add_argument("--old-visits", type=int, default=1_000_000, help="visits the purge removes")
+    parser.add_argument("--purge-window", type=int, default=90, help="longest time the purge is watched")
     parser.add_argument("--budget", type=float, default=570,
                         help="seconds after which the scale benchmarks are no longer started or are stopped")
     args = parser.parse_args(argv)
@@ -209,18 +214,24 @@ def main(argv=None):
     try:
         results["ceiling"] = bench_ceiling(workdir, args.seconds)
         if not (pg_url and args.no_sqlite):
-            results["databases"].append(bench_database(workdir, args.seconds, sizes=sizes))
+            results["databases"].append(bench_database(workdir, args.seconds, sizes=sizes,
+                                                       purge_window=args.purge_window))
         if pg_url:
-            results["databases"].append(bench_database(workdir, args.seconds, url=pg_url, sizes=sizes))
+            results["databases"].append(bench_database(workdir, args.seconds, url=pg_url, sizes=sizes,
+                                                       purge_window=args.purge_window))
         if not args.no_scale:
             results["scale"] = run_scale_scripts(pg_url, started + args.budget)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["elapsed"] = time.monotonic() - started
-    text = report.render(results)
-    print(text)
+    when = time.strftime("%Y-%m-%d", time.gmtime(results["started"]))
+    runs = [(db["kind"], report.render(dict(results, databases=[db]))) for db in results["databases"]]
+    for _kind, text in runs:
+        print(text)
+    for name, output, note in results.get("scale", []):
+        print(report.render_scale(name, output, note, when))
     if not args.no_docs:
-        report.write(os.path.join(ROOT, "docs", "benchmarks.md"), text)
+        report.write(os.path.join(ROOT, "docs", "benchmarks.md"), runs, results.get("scale", ()), when)
         log.info("wrote docs/benchmarks.md")
     failures = report.failures(results)
     if failures:

@@ -2,7 +2,6 @@
 import logging
 import os
 import random
-import re
 import subprocess
 import time
 
@@ -80,6 +79,19 @@ class Database:
             db.session.remove()
         return count
 
+    def old_visits(self, days=28):
+        """How many visits began more than `days` days ago (what the retention purge removes)."""
+        from datetime import datetime, timedelta, timezone
+
+        from portal.extensions import db
+        from portal.models import Visit
+
+        cutoff = datetime.now(timezone.utc) - timedelta(days=days)
+        with self.app.app_context():
+            count = db.session.scalar(select(func.count()).select_from(Visit).where(Visit.checked_in_at < cutoff))
+            db.session.remove()
+        return count
+
     def bytes_per_visit(self):
         """(bytes on disk per visit, table and indexes, and the visits counted)."""
         from portal.extensions import db
@@ -113,12 +125,6 @@ class Database:
         """Start `flask data purge` (retention: visits older than PORTAL_RETENTION_DAYS)."""
         return subprocess.Popen([os.path.join(BIN, "flask"), "data", "purge"], env=self.env, cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    @staticmethod
-    def purged_visits(output):
-        """The number of visits a purge reports it deleted."""
-        found = re.search(r"(\d+) visits", output or "")
-        return int(found.group(1)) if found else None
 
     def close(self):
         """Release the bench process's own connections."""

@@ -58,15 +58,15 @@ def profile(app, venues, devices, count=300, interval=0.0005):
     return {kind: (profilers[kind], spent[kind] / count, cpu[kind] / count) for kind in profilers}
 
 
-def render(results, kinds=("post", "page", "confirm")):
-    """The profiles as text, hottest paths first, library internals folded."""
-    parts = []
+def render(results, kinds=("post",)):
+    """Time per request of each kind, then the profiles of `kinds` as text (library frames folded)."""
+    parts = [f"{kind}: {wall * 1000:.2f} ms per request in-process, {cpu * 1000:.2f} ms of it CPU"
+             for kind, (_profiler, wall, cpu) in results.items()]
     for kind in kinds:
-        profiler, per_call, cpu = results[kind]
-        parts.append(f"{kind}: {per_call * 1000:.2f} ms per request in-process ({cpu * 1000:.2f} ms CPU), "
-                     "profiled:\n")
-        parts.append(profiler.output_text(unicode=False, color=False, show_all=False,
-                                          timeline=False, short_mode=True)
+        profiler = results[kind][0]
+        parts.append(f"\nwhere the {kind} spends its time:")
+        parts.append(profiler.output_text(unicode=False, color=False, show_all=False, timeline=False,
+                                          short_mode=True)
                      if _supports_short_mode() else profiler.output_text(unicode=False, color=False))
     return "\n".join(parts)
 
@@ -100,10 +100,7 @@ def main():
     with open(args.devices) as handle:
         devices = handle.read().split()
     results = profile(app, venues, devices, args.count, args.interval)
-    if args.interval:
-        print(render(results))
-    for kind, (_profiler, wall, cpu) in results.items():
-        print(f"{kind}: {wall * 1000:.2f} ms wall, {cpu * 1000:.2f} ms CPU per request")
+    print(render(results, ("post", "page", "confirm") if args.interval else ()))
 
 
 if __name__ == "__main__":
