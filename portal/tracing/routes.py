@@ -102,7 +102,7 @@ def lookup(ref):
     form = LookupForm()
     if form.validate_on_submit():
         now = utcnow()
-        by = "phone" if form.phone.data else "id_number"
+        by = "phone" if (form.phone.data or "").strip() else "id_number"
         retention, _tz = _settings()
         try:
             person = find_person(cutoff=retention_cutoff(now, retention),
