@@ -114,6 +114,12 @@ def make_app(db_dir, _migrated):
     if apps:
         with apps[0].app_context():
             empty_tables()
+    # Close each app's pooled connections now rather than at garbage collection, so parallel
+    # PostgreSQL runs stay under the server's connection limit.
+    for made in apps:
+        with made.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
