@@ -65,14 +65,17 @@ def find_or_create_deviceless(full_name, phone, birth_year, now):
     instead of duplicating the person for tracers. People with a device are never matched:
     their own profile stays theirs.
     """
-    visitor = _deviceless_match(full_name, phone, birth_year) if phone else None
+    visitor = deviceless_match(full_name, phone, birth_year)
     if visitor is None:
         return new_visitor(full_name, phone, birth_year, now)
     visitor.last_seen_at = now
     return visitor
 
 
-def _deviceless_match(full_name, phone, birth_year):
+def deviceless_match(full_name, phone, birth_year):
+    """The visitor without a device already entered with exactly these details, or None."""
+    if not phone:
+        return None
     has_device = select(Device.id).where(Device.visitor_id == Visitor.id).exists()
     candidates = db.session.scalars(
         select(Visitor).where(

@@ -1,4 +1,6 @@
 """Form shapes for scanning, assisted check-in, staff accounts and checkpoint officers."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField
@@ -8,12 +10,23 @@ from ..passes.forms import birth_year_field, full_name_field
 from ..text import VietnamesePhone
 
 
+_NONCE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def nonce_field():
+    """The page's one-time key: a page submitted twice (a reload, a double click) records once.
+
+    Anything but 32 hex digits reads as no key at all, so odd input never reaches the database.
+    """
+    return HiddenField(filters=[lambda value: value if value and _NONCE.match(value) else None])
+
+
 class ScanForm(FlaskForm):
     token = StringField(
         _l("Pass"),
         description=_l("Scan the pass, or type its 40 digits and press Enter."),
     )
-    nonce = HiddenField()
+    nonce = nonce_field()
 
 
 class LookupForm(FlaskForm):
@@ -27,6 +40,7 @@ class ChooseForm(FlaskForm):
     phone = HiddenField(validators=[DataRequired(), VietnamesePhone()])
     person = RadioField(_l("Who is it?"), choices=[], validate_choice=True,
                         validators=[DataRequired(_l("Choose the person."))])
+    nonce = nonce_field()
 
 
 class PersonForm(FlaskForm):
@@ -37,6 +51,7 @@ class PersonForm(FlaskForm):
         validators=[Optional(), VietnamesePhone()],
     )
     birth_year = birth_year_field()
+    nonce = nonce_field()
 
 
 class AccountForm(FlaskForm):

@@ -8,10 +8,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import csrf, db, limiter
 from ..models_base import utcnow
+from ..passes.services import deviceless_match
 from ..security import roles_required, venue_for, visible_venues
 from . import figures as figures_module
 from .forms import ChooseForm, LookupForm, PersonForm, ScanForm
-from .scanning import ScanResult, assist, assist_new, people_with_phone, rescan, scan_pass
+from .scanning import ScanResult, assist, assist_new, assisted_before, people_with_phone, rescan, scan_pass
 from .services import venues_of
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -20,7 +21,6 @@ SCANNER_ROLES = ("staff", "checkpoint", "owner")
 FIGURES_ROLES = ("staff", "checkpoint", "owner", "province_admin", "ward_official")
 DEVICE_COOKIE = "vaora_scanner"
 _DEVICE = re.compile(r"^[0-9a-f]{12}$")
-_NONCE = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _device():
@@ -57,9 +57,20 @@ def index():
     return render_template("staff/index.html", venues=venues)
 
 
-def _render_scanner(venue, result, device, status=200):
-    form = ScanForm(formdata=None)
+def _fresh(form):
+    """A form shown for a new submission, with its one-time key."""
     form.nonce.data = secrets.token_hex(16)
+    return form
+
+
+def _assist_page(venue, lookup=None, person=None, status=200):
+    lookup = lookup or LookupForm(formdata=None, prefix="find")
+    person = person or _fresh(PersonForm(formdata=None))
+    return render_template("staff/assist.html", venue=venue, lookup=lookup, person=person), status
+
+
+def _render_scanner(venue, result, device, status=200):
+    form = _fresh(ScanForm(formdata=None))
     body = render_template("staff/scan.html", venue=venue, form=form, result=result)
     response = current_app.make_response((body, status))
     response.headers["Cache-Control"] = "no-store"
@@ -79,7 +90,7 @@ def scan(code):
     if not form.validate():
         return _render_scanner(venue, ScanResult("expired"), device, 400)
     raw = (form.token.data or "")[:1000]
-    nonce = form.nonce.data if _NONCE.match(form.nonce.data or "") else None
+    nonce = form.nonce.data
     try:
         result = scan_pass(raw, venue, current_user, device, utcnow(), nonce=nonce)
         db.session.commit()
@@ -94,8 +105,7 @@ def scan(code):
 @roles_required(*SCANNER_ROLES)
 def assist_page(code):
     """Assisted check-in: find a person by phone, or enter their details."""
-    venue = venue_for(current_user, code)
-    return render_template("staff/assist.html", venue=venue, lookup=LookupForm(prefix="find"), person=PersonForm())
+    return _assist_page(venue_for(current_user, code))
 
 
 @bp.route("/<code>/assist/lookup", methods=["POST"])
@@ -106,9 +116,9 @@ def assist_lookup(code):
     venue = venue_for(current_user, code)
     lookup = LookupForm(prefix="find")
     if not lookup.validate():
-        return render_template("staff/assist.html", venue=venue, lookup=lookup, person=PersonForm(formdata=None)), 422
+        return _assist_page(venue, lookup=lookup, status=422)
     people = people_with_phone(lookup.phone.data)
-    choose = ChooseForm(formdata=None)
+    choose = _fresh(ChooseForm(formdata=None))
     choose.phone.data = lookup.phone.data
     return render_template("staff/choose.html", venue=venue, form=choose, people=people)
 
@@ -127,8 +137,13 @@ def assist_confirm(code):
         return render_template("staff/choose.html", venue=venue, form=form, people=people), 422
     person = next(p for p in people if p.ref == form.person.data)
     device = _device() or f"u{current_user.id}"
-    result = assist(person, venue, current_user, device, utcnow())
-    db.session.commit()
+    try:
+        result = assist(person, venue, current_user, device, utcnow(), form.nonce.data)
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice (a double click): undo, toggle nothing
+        db.session.rollback()
+        result = assisted_before(person, venue, utcnow())
+        db.session.commit()
     return render_template("staff/assisted.html", venue=venue, result=result)
 
 
@@ -139,11 +154,16 @@ def assist_enter(code):
     venue = venue_for(current_user, code)
     person = PersonForm()
     if not person.validate():
-        return render_template("staff/assist.html", venue=venue, lookup=LookupForm(formdata=None, prefix="find"), person=person), 422
+        return _assist_page(venue, person=person, status=422)
     device = _device() or f"u{current_user.id}"
-    result = assist_new(person.full_name.data, person.phone.data or None, person.birth_year.data,
-                        venue, current_user, device, utcnow())
-    db.session.commit()
+    details = (person.full_name.data, person.phone.data or None, person.birth_year.data)
+    try:
+        result = assist_new(*details, venue, current_user, device, utcnow(), person.nonce.data)
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice (a double click): undo, record nothing
+        db.session.rollback()
+        result = assisted_before(deviceless_match(*details), venue, utcnow())
+        db.session.commit()
     return render_template("staff/assisted.html", venue=venue, result=result)
 
 

@@ -10,7 +10,7 @@ from ..checkin.services import check_in, check_out, open_visit_for
 from ..crypto import lookup_hash
 from ..extensions import db
 from ..passes import tokens
-from ..passes.services import claim_scan, find_pass, find_or_create_deviceless
+from ..passes.services import claim_scan, find_or_create_deviceless, find_pass
 from ..visitors.models import Visitor
 from .models import GOOD_OUTCOMES, REASONS, Scan
 
@@ -135,22 +135,37 @@ def people_with_phone(phone):
     return unique[:LOOKUP_LIMIT]
 
 
-def assist(visitor, venue, actor, device, now):
-    """Staff check a person in or out by hand (the visit is marked assisted)."""
+def assist(visitor, venue, actor, device, now, nonce=None):
+    """Staff check a person in or out by hand (the visit is marked assisted).
+
+    A form sent twice (same `nonce`) fails on the scan log's unique nonce; the caller rolls
+    back and answers with `assisted_before`.
+    """
     if venue.status != "active":
         result = ScanResult("inactive")
     else:
         direction = toggle(visitor, venue, now, "assisted")
         result = ScanResult(direction, visitor.full_name, direction)
-    _log(venue, actor, device, now, result.outcome, "assisted")
+    _log(venue, actor, device, now, result.outcome, "assisted", nonce)
     return result
 
 
-def assist_new(full_name, phone, birth_year, venue, actor, device, now):
+def assist_new(full_name, phone, birth_year, venue, actor, device, now, nonce=None):
     """Check in someone from details staff typed in; a person entered before is reused."""
     if venue.status != "active":
         result = ScanResult("inactive")
-        _log(venue, actor, device, now, result.outcome, "assisted")
+        _log(venue, actor, device, now, result.outcome, "assisted", nonce)
         return result
     visitor = find_or_create_deviceless(full_name, phone, birth_year, now)
-    return assist(visitor, venue, actor, device, now)
+    return assist(visitor, venue, actor, device, now, nonce)
+
+
+def assisted_before(visitor, venue, now):
+    """The answer to an assisted form sent again: the person's direction now, nothing recorded.
+
+    `visitor` is None for someone entered without a phone number: they can only have been
+    checked in.
+    """
+    if visitor is None:
+        return ScanResult("repeat", None, "in")
+    return ScanResult("repeat", visitor.full_name, direction_now(visitor.id, venue, now))

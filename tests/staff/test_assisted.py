@@ -140,3 +140,30 @@ def test_phone_lookups_are_limited_per_staff_account(make_app, make):
     url = f"/staff/{venue.short_code}/assist/lookup"
     statuses = [client.post(url, data={"find-phone": "0912000999"}).status_code for _ in range(61)]
     assert statuses[:60] == [200] * 60 and statuses[60] == 429
+
+
+def test_a_double_click_on_confirm_toggles_once(client, desk):
+    from ..passes.helpers import hidden
+
+    lead = person("Ngô Thị Lan", phone="0912555111")
+    page = client.post(desk.url + "/lookup", data={"find-phone": "0912555111"}).get_data(as_text=True)
+    data = {"phone": hidden(page, "phone"), "person": lead.ref, "nonce": hidden(page, "nonce")}
+    assert len(data["nonce"]) == 32
+    client.post(desk.url + "/confirm", data=data)
+    html = check_page(client.post(desk.url + "/confirm", data=data))
+    assert "Ngô Thị Lan" in html and "VÀO" in html
+    [visit] = visits_of(lead.id)
+    assert visit.is_open
+
+
+@pytest.mark.parametrize("phone", ["", "0912 444 556"])
+def test_a_double_click_on_entered_details_records_once(client, desk, phone):
+    from ..passes.helpers import hidden
+
+    page = client.get(desk.url).get_data(as_text=True)
+    data = {"full_name": "Bà Năm", "phone": phone, "birth_year": "1945", "nonce": hidden(page, "nonce")}
+    client.post(desk.url + "/new", data=data)
+    html = check_page(client.post(desk.url + "/new", data=data))
+    assert "VÀO" in html and "scan-ok" in html
+    assert db.session.scalar(select(func.count(Visitor.id))) == 1
+    assert db.session.scalar(select(func.count(Visit.id))) == 1
