@@ -30,7 +30,7 @@ def focused(page):
     pending while a page is in the background.
     """
     page.bring_to_front()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'token'", timeout=10000)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'token'", timeout=30000)
 
 
 def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts, page_width, external_requests):
