@@ -185,7 +185,8 @@ def run_scale_scripts(database_url, deadline):
         done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
         took = time.monotonic() - started
         if done.returncode != 0:
-            found.append((name, None, f"failed ({done.returncode}): {done.stderr.strip()[-800:]}"))
+            error = "\n".join(done.stderr.strip().splitlines()[-12:])
+            found.append((name, f"It failed; the end of its output:\n\n```\n{error}\n```", f"exit {done.returncode}"))
         else:
             found.append((name, done.stdout.strip(), " ".join([*args, f"{took:.0f} s"])))
     return found
