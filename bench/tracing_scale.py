@@ -168,15 +168,15 @@ def explain(stmt):
     from portal.extensions import db
 
     conn = db.session.connection()
-    compiled = stmt.compile(dialect=conn.dialect)
-    params = compiled.construct_params()
-    processors = compiled._bind_processors
-    values = {k: processors[k](v) if k in processors else v for k, v in params.items()}
+    # The expanded state turns IN (…) lists into single parameters and gives their processors.
+    state = stmt.compile(dialect=conn.dialect).construct_expanded_state()
+    processors = state.processors
+    values = {k: processors[k](v) if k in processors else v for k, v in state.parameters.items()}
     if conn.dialect.name == "sqlite":
-        args = tuple(values[k] for k in compiled.positiontup)
-        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled.string, args)
+        args = tuple(values[k] for k in state.positiontup)
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + state.statement, args)
         return [f"{row[0]:>3} {row[1]:>3}  {row[-1]}" for row in rows]
-    rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + compiled.string, values)
+    rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + state.statement, values)
     return [row[0] for row in rows]
 
 
