@@ -135,7 +135,7 @@ class Load:
                 self.process.send_signal(signal.SIGINT)  # wrk reports at once
             _out, err = self.process.communicate(timeout=30)
             if not os.path.exists(self.out) or not os.path.getsize(self.out):
-                raise RuntimeError(f"wrk failed: {err.strip()}")
+                raise RuntimeError(f"wrk failed (exit {self.process.returncode}): {err.strip()}")
             result = _parse(self.out, self.mode, self.clients, window or self.seconds)
             result.loader_cpu = self.cpu
             return result
