@@ -41,12 +41,10 @@ class ScanResult:
 
 def toggle(visitor, venue, now, method):
     """Check the visitor out when inside this venue, else in (closing a visit elsewhere)."""
-    current = open_visit_for(visitor.id, now)
-    if current is not None and current.venue_id == venue.id:
-        check_out(current, now, method=method)
-        visitor.last_seen_at = now  # check_in does this itself
+    visit = check_in(visitor, venue, now, method=method)
+    if visit.checked_in_at != now:  # check_in found them inside here already: this is the way out
+        check_out(visit, now, method=method)
         return "out"
-    check_in(visitor, venue, now, method=method)
     return "in"
 
 
