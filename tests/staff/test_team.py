@@ -183,3 +183,27 @@ def test_only_province_admins_manage_officers(client, make, login):
     login(make.user(role="ward_official", wards=make.wards(1)))
     assert client.get("/staff/checkpoints").status_code == 404
     assert client.post("/staff/checkpoints/officers", data={}).status_code == 404
+
+
+def test_the_start_page_lists_every_venue_of_a_staff_member(client, make, login):
+    from ..passes.helpers import staff_at
+
+    owner = make.owner()
+    first, second = make.venue(owner, name="Quán Một"), make.venue(owner, name="Quán Hai")
+    staff = staff_at(make, first)
+    db.session.add(VenueStaff(user_id=staff.id, venue_id=second.id))
+    db.session.commit()
+    login(staff)
+    html = check_page(client.get("/staff/"))
+    for venue in (first, second):
+        assert f'href="/staff/{venue.short_code}/scan"' in html
+    assert 'href="/passes/card/new"' in html
+
+
+def test_province_admins_start_on_the_checkpoints(client, make, admin):
+    checkpoint = make.venue(name="Chốt Ngã Tư", category="checkpoint")
+    shop = make.venue(name="Tiệm Tạp Hoá", category="shop")
+    html = check_page(client.get("/staff/"))
+    assert "Chốt Ngã Tư" in html and shop.name not in html
+    assert f'href="/staff/{checkpoint.short_code}/figures"' in html
+    assert f'href="/staff/{checkpoint.short_code}/scan"' not in html
