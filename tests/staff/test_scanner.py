@@ -244,3 +244,11 @@ def test_tampered_form_fields_never_reach_the_database(client, scanner, field):
         assert "scan-bad" in html and scan_count(outcome="malformed") == 1
     else:
         assert "Lý Thị Tâm" in html and db.session.scalar(select(Scan.nonce)) is None
+
+
+def test_the_scanner_speaks_english_too(client, scanner):
+    client.set_cookie("lang", "en")
+    html = check_page(scanner(with_pass(person("Trịnh Công Sơn"))))
+    assert '<html lang="en">' in html and ">IN<" in html and "Trịnh Công Sơn" in html
+    html = check_page(scanner("nope"))
+    assert "NOT RECORDED" in html and "This is not a Vào Ra pass" in html
