@@ -97,7 +97,10 @@ def test_province_dashboard_lists_every_ward_and_renders_province_panels(client,
         calls.append(actor.role)
         return Markup('<section class="card"><h2>Checkpoint throughput</h2></section>')
 
-    app.extensions.setdefault("province_panels", []).append(panel)
+    def broken(actor, now):
+        raise RuntimeError("a panel with a bug")
+
+    app.extensions.setdefault("province_panels", []).extend([broken, panel])
     try:
         admin = make.user(role="province_admin")
         response = login(admin)
@@ -113,6 +116,7 @@ def test_province_dashboard_lists_every_ward_and_renders_province_panels(client,
         assert "Checkpoint throughput" not in html  # the province panels are for the province dashboard
     finally:
         app.extensions["province_panels"].remove(panel)
+        app.extensions["province_panels"].remove(broken)
 
 
 def test_bar_chart_is_plain_svg_with_bars_to_scale():
