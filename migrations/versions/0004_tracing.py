@@ -13,6 +13,9 @@ depends_on = None
 
 
 def upgrade():
+    # The contact query's index: see portal/tracing/models.py.
+    op.create_index("ix_visits_venue_in_due", "visits", ["venue_id", "checked_in_at", "due_out_at"], unique=False)
+
     op.create_table(
         "cases",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -115,3 +118,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_cases_created_by_id"))
         batch_op.drop_index(batch_op.f("ix_cases_created_at"))
     op.drop_table("cases")
+
+    op.drop_index("ix_visits_venue_in_due", table_name="visits")

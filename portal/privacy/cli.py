@@ -1,6 +1,7 @@
 """`flask data purge` and `flask data rotate-key`: run by the operator on the server."""
 import logging
 import os
+import time
 from datetime import timedelta
 
 import click
@@ -11,7 +12,7 @@ from ..bootstrap import new_data_key
 from ..extensions import db
 from ..models_base import utcnow
 from .keys import KeyRotationError, rotate
-from .services import MAX_CHUNK, purge
+from .services import MAX_CHUNK, SQLITE_CHUNK, SQLITE_PAUSE, chunking_for, purge
 
 log = logging.getLogger(__name__)
 data_cli = AppGroup("data", help="Personal data: retention and encryption key.")
@@ -20,13 +21,25 @@ data_cli = AppGroup("data", help="Personal data: retention and encryption key.")
 @data_cli.command("purge")
 @click.option("--days", type=click.IntRange(min=1), default=None,
               help="Keep this many days instead of PORTAL_RETENTION_DAYS.")
-@click.option("--chunk", type=click.IntRange(1, MAX_CHUNK), default=MAX_CHUNK, show_default=True,
-              help="Rows deleted per transaction.")
-def purge_command(days, chunk):
+@click.option("--chunk", type=click.IntRange(1, MAX_CHUNK), default=None,
+              help=f"Rows deleted per transaction (at most {MAX_CHUNK}; default {MAX_CHUNK}, "
+                   f"{SQLITE_CHUNK} on SQLite).")
+@click.option("--pause", type=click.FloatRange(0, 10), default=None,
+              help=f"Seconds to wait after each transaction (default 0, {SQLITE_PAUSE} on SQLite).")
+def purge_command(days, chunk, pause):
     """Delete visits, warnings and visitor profiles older than the retention period."""
     days = days or current_app.config["PORTAL_RETENTION_DAYS"]
     cutoff = utcnow() - timedelta(days=days)
-    totals = purge(cutoff, chunk, commit=db.session.commit)
+    default_chunk, default_pause = chunking_for(db.engine.dialect.name)
+    chunk = chunk or default_chunk
+    pause = default_pause if pause is None else pause
+
+    def commit():
+        db.session.commit()
+        if pause:
+            time.sleep(pause)  # let waiting check-ins take the write lock
+
+    totals = purge(cutoff, chunk, commit=commit)
     log.info("purge older than %d days: %s", days, totals)
     click.echo(
         f"Deleted data older than {days} days: {totals['visits']} visits, "

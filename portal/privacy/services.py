@@ -13,6 +13,15 @@ from ..tracing.models import Exposure, ExposureNotice
 from ..visitors.models import Visitor
 
 MAX_CHUNK = 10000
+# SQLite has one writer at a time: smaller chunks and a pause after each let check-ins in between.
+SQLITE_CHUNK, SQLITE_PAUSE = 2000, 0.05
+
+
+def chunking_for(dialect_name):
+    """(rows per transaction, seconds to pause after each) suited to the database."""
+    if dialect_name == "sqlite":
+        return SQLITE_CHUNK, SQLITE_PAUSE
+    return MAX_CHUNK, 0.0
 
 
 def _check(limit):

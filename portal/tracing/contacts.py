@@ -85,38 +85,45 @@ class VenueGroup:
 # is one range scan of the (venue_id, checked_in_at) index with its own parameters.
 @cache
 def _candidates():
-    """One statement for every case visit, built once so SQLAlchemy reuses its compiled form.
+    """Step 1, once per case visit: the ids of visits at the venue that can overlap it.
 
-    Each run is one range scan of the (venue_id, checked_in_at) index. The WHERE clause is exact
-    for the overlap rule: due_out_at bounds the end, and a real check-out must come late enough.
+    Only indexed columns are read, so the scan stays inside ix_visits_venue_in_due (the row id is
+    part of every index): the hours of check-ins before a stay cost no table reads.
     """
-    return select(*(getattr(Visit, name) for name in VisitRow._fields)).where(
+    return select(Visit.id).where(
         Visit.venue_id == bindparam("venue_id"),
         Visit.checked_in_at >= bindparam("in_from"),
         Visit.checked_in_at <= bindparam("in_to"),
         Visit.due_out_at >= bindparam("end_from"),
+    )
+
+
+@cache
+def _rows():
+    """Step 2: the candidates' columns, keeping stays whose real check-out came late enough."""
+    return select(*(getattr(Visit, name) for name in VisitRow._fields)).where(
+        Visit.id.in_(bindparam("ids", expanding=True)),
         or_(Visit.checked_out_at.is_(None), Visit.out_method == "auto",
             Visit.checked_out_at >= bindparam("end_from")),
         Visit.visitor_id.notin_(bindparam("exclude", expanding=True)),
     )
 
 
-def _params(case_visit, rule, minutes, cutoff, exclude_visitor_ids):
+def _params(case_visit, rule, minutes, cutoff):
     """The index range, and the earliest end, that can hold contacts of one case visit."""
     start, end = case_visit.checked_in_at, effective_end(case_visit)
-    exclude = list(exclude_visitor_ids) or [0]
     if rule == "hour":
         return dict(venue_id=case_visit.venue_id, in_from=max(start - HOUR, cutoff), in_to=start + HOUR,
-                    end_from=cutoff, exclude=exclude)
+                    end_from=cutoff)
     need = timedelta(minutes=minutes)
     lookback = max(MAX_STAY, timedelta(minutes=case_visit.venue.default_stay_minutes))
     return dict(venue_id=case_visit.venue_id, in_from=max(start - lookback, cutoff), in_to=end - need,
-                end_from=start + need, exclude=exclude)
+                end_from=start + need)
 
 
-def contact_query(case_visit, rule, minutes, cutoff, exclude_visitor_ids):
-    """The select() of contact visits for one case visit, with its parameters bound (for EXPLAIN)."""
-    return _candidates().params(**_params(case_visit, rule, minutes, cutoff, exclude_visitor_ids))
+def contact_query(case_visit, rule, minutes, cutoff):
+    """Step 1's select() for one case visit, with its parameters bound (for EXPLAIN)."""
+    return _candidates().params(**_params(case_visit, rule, minutes, cutoff))
 
 
 def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_ids=()):
@@ -130,13 +137,20 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_ids=())
     by_venue = {}
     for case_visit in case_visits:
         by_venue.setdefault(case_visit.venue_id, VenueGroup(venue=case_visit.venue)).case_visits.append(case_visit)
-    found = {}
+    candidates = {}  # visit id -> the earliest end that could make it a contact
     for case_visit in case_visits:
-        params = _params(case_visit, rule, minutes, cutoff, exclude_visitor_ids)
-        for row in db.session.execute(_candidates(), params):
+        params = _params(case_visit, rule, minutes, cutoff)
+        for visit_id in db.session.scalars(_candidates(), params):
+            if visit_id not in case_ids:
+                candidates[visit_id] = min(params["end_from"], candidates.get(visit_id, params["end_from"]))
+    found = {}
+    exclude = list(exclude_visitor_ids) or [0]
+    ids = sorted(candidates)
+    for i in range(0, len(ids), 500):
+        batch = ids[i:i + 500]
+        end_from = min(candidates[visit_id] for visit_id in batch)
+        for row in db.session.execute(_rows(), {"ids": batch, "end_from": end_from, "exclude": exclude}):
             visit = VisitRow(*row)
-            if visit.id in case_ids or visit.id in found:
-                continue
             best = _best_match(visit, by_venue[visit.venue_id].case_visits, rule, minutes)
             if best is not None:
                 found[visit.id] = (visit, *best)
