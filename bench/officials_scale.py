@@ -250,25 +250,36 @@ def measure(app, facts, runs):
     return rows
 
 
-def _prepare_postgres(url):
+def _prepare_postgres(url, keep):
+    """An engine on the server; the bench schema is made fresh unless `keep` and it is seeded.
+
+    Returns (engine, reuse)."""
     from sqlalchemy import create_engine
 
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    return engine
+        seeded = keep and conn.execute(text(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = :s AND table_name = 'visits'"
+        ), {"s": SCHEMA}).first() is not None
+        if not seeded:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    return engine, seeded
 
 
-def run(url, sizes, runs, reuse=False):
-    """Seed one database (unless `reuse`), time the pages; returns the Markdown section."""
+def run(url, sizes, runs, reuse=False, keep=False):
+    """Seed one database (unless `reuse`), time the pages; returns the Markdown section.
+
+    With `keep`, PostgreSQL's bench schema stays for the next run, which reuses it."""
     from flask_migrate import upgrade
 
     from portal.extensions import db
     from portal.models_base import utcnow
 
     rng = random.Random(20210927)
-    engine = None if url.startswith("sqlite") else _prepare_postgres(url)
+    engine = None
+    if not url.startswith("sqlite"):
+        engine, reuse = _prepare_postgres(url, keep)
     app = _app(url)
     try:
         with app.app_context():
@@ -289,8 +300,9 @@ def run(url, sizes, runs, reuse=False):
         with app.app_context():
             db.engine.dispose()
         if engine is not None:
-            with engine.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            if not keep:
+                with engine.begin() as conn:
+                    conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
             engine.dispose()
     lines = [
         "",
@@ -324,6 +336,8 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5, help="timed requests per page")
     parser.add_argument("--no-sqlite", action="store_true", help="with DATABASE_URL: PostgreSQL only")
     parser.add_argument("--sqlite-file", help="keep the SQLite database in this file; reuse it if it exists")
+    parser.add_argument("--keep-schema", action="store_true",
+                        help=f"keep PostgreSQL's {SCHEMA} schema; reuse it if it is seeded")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
     sizes = {k: getattr(args, k) for k in ("establishments", "ward_establishments", "venues", "ward_venues",
@@ -341,7 +355,7 @@ def main(argv=None):
     if pg_url:
         from portal.config import database_url
 
-        sections.append(run(database_url(pg_url), sizes, args.runs))
+        sections.append(run(database_url(pg_url), sizes, args.runs, keep=args.keep_schema))
     print("\n".join(sections))
     return 0
 

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..registry.followups import STUCK_AFTER, last_actions, summary_subquery
 from ..registry.models import Establishment
 from ..venues.models import CATEGORIES, Venue
-from .figures import closed_visit, proper_exit
+from .figures import closed_visit, proper_exit, visits_at_venues_of
 
 PAGE_SIZE = 50
 KINDS = ("not-registered", "not-used", "no-exits")
@@ -109,8 +109,7 @@ def _no_exits(q, now):
     stats = (
         select(Visit.venue_id.label("venue_id"), func.sum(closed_visit()).label("closed"),
                func.sum(proper_exit()).label("proper"))
-        .join(Venue, Venue.id == Visit.venue_id)
-        .where(Venue.ward_code == q.ward_code, Visit.checked_in_at >= since)
+        .where(visits_at_venues_of([q.ward_code]), Visit.checked_in_at >= since)
         .group_by(Visit.venue_id).subquery()
     )
     summary = summary_subquery("venue_id", [q.ward_code])
@@ -148,12 +147,19 @@ def _ordered(q, now):
 def fetch(q, now, everything=False):
     """(rows, total): rows are dicts with the place, its figures and its last follow-up."""
     base, query = _ordered(q, now)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     # The lists never show the owner or the ward of each row: do not join them in.
     query = query.options(lazyload("*"))
-    if not everything:
-        query = query.limit(PAGE_SIZE).offset((q.page - 1) * PAGE_SIZE)
-    rows = [dict(r._mapping) for r in db.session.execute(query)]
+    start = (q.page - 1) * PAGE_SIZE
+    if q.kind == "no-exits":
+        # At most the ward's venues with visits: aggregate once, count and page in Python.
+        rows = [dict(r._mapping) for r in db.session.execute(query)]
+        total = len(rows)
+        rows = rows if everything else rows[start:start + PAGE_SIZE]
+    else:
+        total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+        if not everything:
+            query = query.limit(PAGE_SIZE).offset(start)
+        rows = [dict(r._mapping) for r in db.session.execute(query)]
     key_name = "establishment_id" if q.kind == "not-registered" else "venue_id"
     for row in rows:
         row["place"] = row.pop("Establishment", None) or row.pop("Venue")

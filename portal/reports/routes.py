@@ -15,7 +15,7 @@ from ..venues.models import CATEGORIES
 from . import lists
 from .charts import bar_chart, meter
 from .exporting import export_response
-from .figures import daily_checkins, totals, ward_figures
+from .figures import daily_checkins, totals, ward_figures, ward_summary
 from .models import SHORT_LEVELS
 from .periods import local_today
 from .zones import levels_on
@@ -70,8 +70,7 @@ def ward(code):
     """One ward's dashboard: coverage, activity, zone level and the way into the lists."""
     ward = ward_for(current_user, code)
     now = utcnow()
-    figures = ward_figures([ward.code], now).get(ward.code) or totals({})
-    days = daily_checkins([ward.code], now)
+    figures, days = ward_summary(ward.code, now)
     open_proposals = db.session.scalar(
         select(func.count()).select_from(MatchProposal)
         .join(Establishment, Establishment.id == MatchProposal.establishment_id)

@@ -52,6 +52,17 @@ def test_ward_figures_on_a_known_dataset(make):
     assert province["establishments"] == 5 and province["coverage"] == 40
 
 
+def test_the_ward_dashboard_summary_agrees_with_the_province_figures(make):
+    from portal.reports.figures import ward_summary
+
+    ward = make.wards(1)[0]
+    known_ward(make, ward)
+    figures, days = ward_summary(ward.code, NOW)
+    assert figures == ward_figures([ward.code], NOW)[ward.code]
+    assert sum(n for _day, n in days) == figures["checkins"] == 5
+    assert days == daily_checkins([ward.code], NOW)
+
+
 def test_check_ins_per_day_use_local_days(make):
     ward = make.wards(1)[0]
     person = visitor()
