@@ -1,15 +1,2 @@
-"""Fixtures shared with the tracing tests: people with visits and a tracer."""
-import pytest
-
-from ..tracing.people import People
-
-
-@pytest.fixture
-def people(app):
-    """Encrypted visitors and their visits; `people.now` is this minute (UTC)."""
-    return People()
-
-
-@pytest.fixture
-def tracer(make):
-    return make.user(role="tracer", name="Bác sĩ Truy Vết")
+"""The tracing tests' fixtures: people with visits (`people`) and a tracer account (`tracer`)."""
+from ..tracing.conftest import people, tracer  # noqa: F401
