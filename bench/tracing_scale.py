@@ -76,9 +76,9 @@ def _insert(table, columns, rows, sqlite, batch=50000):
     raw.close()
 
 
-def _visit_rows(rng, first_id, count, venues, visitors, start, span, sqlite, weights):
-    """Visits between `start` and `start + span` in time order: 70 % checked out, 20 % auto-closed,
-    10 % never checked out."""
+def _visit_rows(rng, first_id, count, venues, visitors, start, span, sqlite, weights, open_share=0.1):
+    """Visits between `start` and `start + span` in time order: 70 % checked out, the rest closed
+    automatically or (`open_share`) not closed yet."""
     step = span.total_seconds() / max(count, 1)
     for i in range(count):
         if i % 100000 == 0:
@@ -88,7 +88,7 @@ def _visit_rows(rng, first_id, count, venues, visitors, start, span, sqlite, wei
         kind = rng.random()
         if kind < 0.7:
             out, method = checked_in + timedelta(minutes=rng.randint(5, 59)), "self"
-        elif kind < 0.9:
+        elif kind < 1 - open_share:
             out, method = due, "auto"
         else:
             out, method = None, None
@@ -153,13 +153,17 @@ def seed(app, visits, purge_rows, now, rng):
     first_old = visits + len(case_rows) + 1
     _insert("visits", VISIT_COLUMNS,
             _visit_rows(rng, first_old, purge_rows, venues, visitors, now - timedelta(days=RETENTION_DAYS + 10),
-                        timedelta(days=9), sqlite, weights), sqlite)
+                        timedelta(days=9), sqlite, weights, open_share=0), sqlite)  # close-stale ran
     for index in indexes:
         index.create(bind=db.engine)
     db.session.commit()
-    if not sqlite:  # autovacuum would; the portal never runs ANALYZE on SQLite, so neither do we
-        with db.engine.begin() as analyse:
-            analyse.execute(text("ANALYZE"))
+    if not sqlite:
+        with db.engine.begin() as conn:
+            for table in ("users", "venues", "visitors", "visits"):  # COPY gave ids; new rows follow them
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
+            # Autovacuum would analyse; the portal never runs ANALYZE on SQLite, so neither do we there.
+            conn.execute(text("ANALYZE"))
     return venues, visitors
 
 
