@@ -141,8 +141,8 @@ def mine_pdf():
 
 def may_issue_cards(user):
     """Officials, owners, and staff or officers still assigned to a venue (a removed staff
-    member's open session issues nothing)."""
-    if not user.is_active:
+    member's open session issues nothing). Pages show the link to the card form on the same rule."""
+    if not user.is_authenticated or not user.is_active or user.role not in CARD_ROLES:
         return False
     if user.role in ("staff", "checkpoint"):
         from ..staff.services import venues_of
@@ -174,3 +174,4 @@ def init_app(app):
     """Register the blueprint and the /me panel."""
     app.register_blueprint(bp)
     app.extensions.setdefault("me_panels", []).append(me_panel)
+    app.add_template_global(may_issue_cards)

@@ -1,5 +1,6 @@
 """Printed pass cards issued by ward officials and venue staff for people without a smartphone."""
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -106,3 +107,65 @@ def test_staff_taken_off_their_venue_issue_no_more_cards(client, make, login):
     db.session.commit()
     assert client.post("/passes/card/new", data=CARD).status_code == 404
     assert db.session.scalar(select(func.count(Pass.id))) == 0
+
+
+CARD_LINK = re.compile(r'<a [^>]*href="(/passes/card/new)"[^>]*>Cấp thẻ in cho người không có điện thoại thông minh</a>')
+
+
+def landing_page(client, login, user):
+    """The page a user arrives at after logging in (following the dashboard's own redirects)."""
+    response = client.get(login(user).headers["Location"], follow_redirects=True)
+    return response.request.path, check_page(response)
+
+
+def test_a_ward_official_finds_the_card_form_on_their_ward_dashboard(client, make, login):
+    ward = make.wards(1)[0]
+    path, html = landing_page(client, login, make.user(role="ward_official", wards=[ward]))
+    assert path == f"/reports/wards/{ward.code}/"
+    [href] = CARD_LINK.findall(html)
+    html = check_page(client.get(href))
+    assert 'name="full_name"' in html and 'name="birth_year"' in html
+    assert client.post(href, data=CARD).mimetype == "application/pdf"
+
+
+def test_an_official_of_several_wards_finds_it_on_every_dashboard(client, make, login):
+    wards = make.wards(2)
+    path, html = landing_page(client, login, make.user(role="ward_official", wards=wards))
+    assert path == "/reports/" and len(CARD_LINK.findall(html)) == 1
+    for ward in wards:
+        assert len(CARD_LINK.findall(check_page(client.get(f"/reports/wards/{ward.code}/")))) == 1
+    assert client.get("/passes/card/new").status_code == 200
+
+
+def test_province_admins_may_issue_cards_and_see_the_link_too(client, make, login):
+    path, html = landing_page(client, login, make.user(role="province_admin"))
+    assert path == "/reports/" and len(CARD_LINK.findall(html)) == 1
+    assert client.get("/passes/card/new").status_code == 200
+
+
+def test_tracers_see_no_card_link_and_no_dashboard(client, make, login):
+    path, html = landing_page(client, login, make.user(role="tracer"))
+    assert path == "/tracing/"
+    assert not CARD_LINK.findall(html) and "/passes/card/new" not in html
+    assert client.get("/reports/").status_code == 404
+    assert client.get("/passes/card/new").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["owner", "staff", "checkpoint", "ward_official", "tracer", "province_admin",
+                                  "staff without a venue", "checkpoint without a venue"])
+def test_the_link_rule_is_the_card_forms_rule(client, make, login, role):
+    """Pages show the link exactly to the accounts the card form lets in."""
+    from portal.auth.models import ROLES
+    from portal.passes.routes import may_issue_cards
+
+    base = role.split()[0]
+    assert base in ROLES
+    if role in ("staff", "checkpoint"):
+        user = staff_at(make, make.venue(), role=role)
+    else:
+        user = make.user(role=base, wards=make.wards(1) if base == "ward_official" else ())
+    login(user)
+    allowed = client.get("/passes/card/new").status_code
+    assert allowed in (200, 404)
+    assert may_issue_cards(user) == (allowed == 200)
+    assert may_issue_cards(user) == (role not in ("tracer", "staff without a venue", "checkpoint without a venue"))
