@@ -12,9 +12,13 @@ class ConfigurationError(RuntimeError):
     """The app cannot start safely with this configuration."""
 
 
-def create_app(test_config=None):
-    """Build the app: defaults, instance/config.py, environment, then test_config."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(test_config=None, instance_path=None):
+    """Build the app: defaults, instance/config.py, environment, then test_config.
+
+    `instance_path` (absolute) replaces the instance folder, where config.py and the default
+    SQLite database are looked for; by default it is `instance/` next to the package.
+    """
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_object(config_module.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_mapping(config_module.from_environment())

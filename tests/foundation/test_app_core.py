@@ -1,8 +1,12 @@
 """The application core: config order, secrets, health, headers, languages."""
+import os
+
 import pytest
 from sqlalchemy import func, select
 
+import portal
 from portal import ConfigurationError, create_app
+from portal.config import Defaults
 from portal.divisions.models import Division
 from portal.divisions.services import load_divisions
 from portal.extensions import db
@@ -23,6 +27,38 @@ def test_environment_overrides_instance_and_test_mapping_overrides_environment(m
                       "PORTAL_RETENTION_DAYS": 7})
     assert app.config["PORTAL_BASE_URL"] == "https://from-env.example.vn"
     assert app.config["PORTAL_RETENTION_DAYS"] == 7
+
+
+def test_settings_are_read_from_defaults_then_instance_then_environment_then_test_mapping(monkeypatch, tmp_path):
+    for name in ("DATABASE_URL", "SECRET_KEY", "PORTAL_LOG_LEVEL", "PORTAL_TRACE_DAYS", "PORTAL_CONTACT_MINUTES",
+                 "PORTAL_RETENTION_DAYS", "PORTAL_LOOKUP_LIMIT"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "config.py").write_text(
+        'SECRET_KEY = "instance-secret-key-that-is-long-enough-0123"\n'
+        "PORTAL_TRACE_DAYS = 10\n"
+        "PORTAL_CONTACT_MINUTES = 20\n"
+        "PORTAL_RETENTION_DAYS = 21\n"
+    )
+    monkeypatch.setenv("PORTAL_CONTACT_MINUTES", "25")
+    monkeypatch.setenv("PORTAL_RETENTION_DAYS", "14")
+    monkeypatch.setenv("PORTAL_LOOKUP_LIMIT", "5 per minute")
+    app = create_app({"TESTING": True, "PORTAL_RETENTION_DAYS": 7}, instance_path=str(tmp_path))
+    config = app.config
+    assert app.instance_path == str(tmp_path)
+    assert config["PORTAL_LOG_LEVEL"] == Defaults.PORTAL_LOG_LEVEL == "INFO"  # nothing else sets it
+    assert Defaults.PORTAL_TRACE_DAYS == 14 and config["PORTAL_TRACE_DAYS"] == 10  # instance over defaults
+    assert config["SECRET_KEY"] == "instance-secret-key-that-is-long-enough-0123"
+    assert config["PORTAL_CONTACT_MINUTES"] == 25  # environment over instance
+    assert Defaults.PORTAL_LOOKUP_LIMIT != "5 per minute" and config["PORTAL_LOOKUP_LIMIT"] == "5 per minute"
+    assert config["PORTAL_RETENTION_DAYS"] == 7  # test mapping over environment over instance
+    # With no database configured anywhere, the SQLite file lives in the instance folder.
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+
+
+def test_the_instance_folder_is_instance_next_to_the_package_by_default(tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    expected = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(portal.__file__))), "instance")
+    assert app.instance_path == expected
 
 
 def test_database_url_uses_psycopg3(monkeypatch, tmp_path):
