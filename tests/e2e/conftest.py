@@ -13,6 +13,11 @@ Fixtures
 - `artifacts`: the `test-artifacts/` folder for screenshots (git-ignored).
 - `page_width` (a function, `page_width(page)`): the document's scroll width, to assert there is
   no horizontal scrolling. Playwright's `evaluate` works even when the page's JavaScript is off.
+
+After a click that loads another page, assert with Playwright's `expect(...)`, which retries until
+the new page shows what is expected, not with a plain `assert` on `page.url` or `page.content()`,
+which may still see the old page. Actions, navigations and `expect` wait up to `TIMEOUT_MS`, long
+enough for a busy machine.
 """
 import pathlib
 import threading
@@ -23,6 +28,7 @@ from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+TIMEOUT_MS = 30_000
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -65,8 +71,9 @@ def live_server(serve):
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium, shared by the session's tests."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -99,6 +106,8 @@ def new_page(browser, live_server, external_requests):
             locale=locale,
             accept_downloads=True,
         )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
         context.route("**/*", block_foreign)
         contexts.append(context)
         return context.new_page()

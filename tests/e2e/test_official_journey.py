@@ -2,7 +2,9 @@
 file first), review the lists, confirm a match, record a follow-up, export and print."""
 import csv
 import io
+import re
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -35,41 +37,50 @@ def test_official_imports_reviews_follows_up_and_exports(serve, new_page, make, 
     page.fill("#phone", official.phone)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    assert page.url.endswith(f"/reports/wards/{ward.code}/")
-    assert page.locator("svg.chart").count() == 1
+    expect(page).to_have_url(re.compile(re.escape(f"/reports/wards/{ward.code}/") + "$"))
+    expect(page.locator("svg.chart")).to_have_count(1)
+    page.wait_for_load_state()
     page.screenshot(path=str(artifacts / "official-1-ward-dashboard.png"), full_page=True)
 
     page.get_by_role("link", name="Nhập danh sách cơ sở").click()
+    expect(page).to_have_url(re.compile(r"/registry/import$"))
     page.set_input_files("#file", str(bad))
     page.get_by_role("button", name="Kiểm tra và nhập").click()
-    assert "Chưa nhập gì" in page.content() and "Hà Nội" in page.content()
+    expect(page.locator(".error-summary")).to_contain_text("Chưa nhập gì")
+    expect(page.locator("body")).to_contain_text("Hà Nội")
+    page.wait_for_load_state()
     page.screenshot(path=str(artifacts / "official-2-import-rejected.png"), full_page=True)
     db.session.rollback()
     assert db.session.scalar(select(Establishment.id)) is None
 
     page.set_input_files("#file", str(good))
     page.get_by_role("button", name="Kiểm tra và nhập").click()
-    assert "Đã nhập tệp." in page.content()
+    expect(page.locator(".flash", has_text="Đã nhập tệp.")).to_be_visible()
+    page.wait_for_load_state()
     page.screenshot(path=str(artifacts / "official-3-imported.png"), full_page=True)
 
     page.goto(f"/reports/wards/{ward.code}/")
     page.get_by_role("link", name="Kết quả có thể khớp (1)").click()
     page.get_by_role("button", name="Cùng một nơi: xác nhận").click()
-    assert "Đã ghép: Tạp hoá Cô Hoa" in page.content()
+    expect(page.locator(".flash", has_text="Đã ghép: Tạp hoá Cô Hoa")).to_be_visible()
 
     page.goto(f"/reports/wards/{ward.code}/")
     page.get_by_role("link", name="Chưa đăng ký", exact=True).click()
-    assert "2 nơi" in page.content()  # matched by number and confirmed: two left
+    expect(page).to_have_url(re.compile(re.escape(f"/reports/wards/{ward.code}/not-registered") + "$"))
+    expect(page.locator("body")).to_contain_text("2 nơi")  # matched by number and confirmed: two left
     page.select_option("#category", "market")
     page.get_by_role("button", name="Áp dụng").click()
-    assert "category=market" in page.url
+    expect(page).to_have_url(re.compile(r"[?&]category=market(&|$)"))
+    page.wait_for_load_state()
     page.screenshot(path=str(artifacts / "official-4-not-registered.png"), full_page=True)
 
     page.get_by_role("link", name="Chợ Phú Lợi").click()
+    expect(page).to_have_url(re.compile(r"/registry/establishments/3700123458/$"))
     page.select_option("#action", "reminded")
     page.fill("#note", "Đã gọi điện nhắc chủ chợ")
     page.get_by_role("button", name="Ghi nhận", exact=True).click()
-    assert "Đã ghi nhận việc theo dõi." in page.content() and "Đã gọi điện nhắc chủ chợ" in page.content()
+    expect(page.locator(".flash", has_text="Đã ghi nhận việc theo dõi.")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Đã gọi điện nhắc chủ chợ")
     db.session.rollback()
     assert db.session.scalar(select(FollowUp.action)) == "reminded"
 
@@ -85,7 +96,8 @@ def test_official_imports_reviews_follows_up_and_exports(serve, new_page, make, 
     assert reminded[4] == "1" and reminded[5] == "Đã nhắc nhở"
 
     page.get_by_role("link", name="In danh sách đi kiểm tra").click()
-    assert page.locator("table.field-list tbody tr").count() == 2
+    expect(page.locator("table.field-list tbody tr")).to_have_count(2)
+    page.wait_for_load_state()
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts / "official-5-field-list-print.png"), full_page=True)
 
@@ -94,9 +106,11 @@ def test_official_imports_reviews_follows_up_and_exports(serve, new_page, make, 
     narrow.fill("#phone", official.phone)
     narrow.fill("#password", PASSWORD)
     narrow.get_by_role("button", name="Đăng nhập").click()
+    expect(narrow).to_have_url(re.compile(re.escape(f"/reports/wards/{ward.code}/") + "$"))  # logged in
     for url in (f"/reports/wards/{ward.code}/", f"/reports/wards/{ward.code}/not-registered",
                 f"/registry/wards/{ward.code}/follow-ups", "/registry/import", "/reports/periodic"):
         narrow.goto(url)
+        expect(narrow).to_have_url(re.compile(re.escape(url)))
         assert page_width(narrow) <= 320, url
     narrow.screenshot(path=str(artifacts / "official-6-periodic-320px.png"), full_page=True)
     assert external_requests == []

@@ -5,6 +5,7 @@ import re
 
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.checkin.models import Visit
@@ -44,9 +45,10 @@ def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts,
     page.fill("#phone", officer.phone)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    assert page.url.endswith(f"/staff/{checkpoint.short_code}/scan")
+    expect(page).to_have_url(re.compile(re.escape(f"/staff/{checkpoint.short_code}/scan") + "$"))
+    page.wait_for_load_state()
     focused(page)
-    assert not page.locator("#camera").is_visible()  # the camera needs JavaScript; never required
+    expect(page.locator("#camera")).to_be_hidden()  # the camera needs JavaScript; never required
     assert page_width(page) <= 320
     page.screenshot(path=str(artifacts / "scanner-1-ready.png"), full_page=True)
 
@@ -58,19 +60,19 @@ def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts,
             page.keyboard.type(typed)
             page.keyboard.press("Enter")
         result = page.locator(".scan-result")
-        assert result.locator(".scan-name").inner_text() == name
-        assert result.locator(".scan-dir").inner_text() == "VÀO"
-        assert "scan-ok" in result.get_attribute("class")
+        expect(result.locator(".scan-name")).to_have_text(name, use_inner_text=True)
+        expect(result.locator(".scan-dir")).to_have_text("VÀO", use_inner_text=True)
+        expect(result).to_have_class(re.compile(r"(^|\s)scan-ok(\s|$)"))
         focused(page)
-        assert page.input_value("#token") == ""
+        expect(page.locator("#token")).to_have_value("")
     assert page_width(page) <= 320
     page.screenshot(path=str(artifacts / "scanner-2-after-20-scans.png"), full_page=True)
 
     with page.expect_navigation():
         page.keyboard.type(people[0][1][:-1] + "0" if people[0][1][-1] != "0" else people[0][1][:-1] + "1")
         page.keyboard.press("Enter")
-    assert "scan-bad" in page.locator(".scan-result").get_attribute("class")
-    assert re.search("KHÔNG GHI NHẬN", page.locator(".scan-result").inner_text())
+    expect(page.locator(".scan-result")).to_have_class(re.compile(r"(^|\s)scan-bad(\s|$)"))
+    expect(page.locator(".scan-result")).to_contain_text("KHÔNG GHI NHẬN", use_inner_text=True)
     page.screenshot(path=str(artifacts / "scanner-3-mistyped.png"), full_page=True)
 
     db.session.rollback()
