@@ -173,7 +173,7 @@ def _parse(path, mode, clients, seconds):
             if line.startswith("lat "):
                 _, kind, values = (line.split(" ", 2) + [""])[:3]
                 if values:
-                    lists.setdefault(kind, []).extend(int(v) / 1000 for v in values.split(","))
+                    lists.setdefault(kind, []).extend(int(v) / 1000 for v in values.split(",") if v)
                 else:
                     lists.setdefault(kind, [])
             elif line.startswith("count "):

@@ -17,7 +17,7 @@ class Defaults:
     PORTAL_TRACE_DAYS = 14  # days of a case's visits a trace looks at by default
     PORTAL_CONTACT_MINUTES = 15  # minimum overlap that makes a contact by default
     PORTAL_DATA_KEY = None
-    PORTAL_RATELIMIT_STORAGE_URL = "memory://"
+    PORTAL_RATELIMIT_STORAGE_URL = "portal-memory://"
     PORTAL_CHECKIN_LIMIT = "30 per minute"
     PORTAL_LOOKUP_LIMIT = "60 per minute"
     PORTAL_SECURE_COOKIES = None  # None: Secure when PORTAL_BASE_URL is https

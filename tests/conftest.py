@@ -33,7 +33,7 @@ def base_config(tmpdir, **overrides):
         "PORTAL_BASE_URL": "https://vaora.example.vn",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "PORTAL_RATELIMIT_STORAGE_URL": "memory://",
+        "PORTAL_RATELIMIT_STORAGE_URL": "portal-memory://",
         "PORTAL_SECURE_COOKIES": False,
     }
     config.update(overrides)

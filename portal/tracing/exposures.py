@@ -5,11 +5,12 @@ own warnings (the `visitor_notices` hook) and to count them for the tracer.
 """
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..checkin.models import Visit
 from ..extensions import db
@@ -83,19 +84,41 @@ def create_exposure(actor, case, venue, starts_at, ends_at, advice, *, now, rete
     return exposure
 
 
+# Asked on every check-in page for a table that holds nothing for nearly everyone: a cheap
+# look at the notices' visitor index first, built once, and the windows only when one is there.
+@cache
+def _warned():
+    return (
+        select(ExposureNotice.exposure_id)
+        .where(ExposureNotice.visitor_id.in_(bindparam("ids", expanding=True)))
+        .limit(1)
+    )
+
+
+@cache
+def _exposures():
+    return (
+        select(Exposure)
+        .where(
+            Exposure.id.in_(
+                select(ExposureNotice.exposure_id)
+                .where(ExposureNotice.visitor_id.in_(bindparam("ids", expanding=True)))
+            ),
+            Exposure.ends_at >= bindparam("cutoff", type_=Exposure.__table__.c.ends_at.type),
+        )
+        .order_by(Exposure.starts_at.desc(), Exposure.id.desc())
+    )
+
+
 def exposures_for(visitor_ids, cutoff):
     """Distinct exposure windows warning any of these visitors, newest first, within retention."""
     ids = [i for i in visitor_ids if i is not None]
     if not ids:
         return []
-    return db.session.scalars(
-        select(Exposure)
-        .where(
-            Exposure.id.in_(select(ExposureNotice.exposure_id).where(ExposureNotice.visitor_id.in_(ids))),
-            Exposure.ends_at >= cutoff,
-        )
-        .order_by(Exposure.starts_at.desc(), Exposure.id.desc())
-    ).all()
+    connection = db.session.connection()
+    if connection.execute(_warned(), {"ids": ids}).first() is None:
+        return []
+    return db.session.scalars(_exposures(), {"ids": ids, "cutoff": cutoff}).all()
 
 
 def visitor_notices(visitor_ids, now):

@@ -5,9 +5,10 @@ known makes a new profile, and only a device token (held in one browser's cookie
 person's visits. Functions flush, never commit.
 """
 import re
+from functools import cache
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.orm import defer, joinedload
 
 from ..checkin.models import Visit
 from ..crypto import lookup_hash, plain_hash
@@ -15,13 +16,37 @@ from ..extensions import db
 from .models import Device, Visitor
 
 
+# The look-ups of every visitor page, built once with bound parameters. The phone and ID number
+# are not decrypted for pages that show only the name (they load if something asks for them).
+@cache
+def _device():
+    return (
+        select(Device)
+        .options(joinedload(Device.visitor).options(defer(Visitor.phone), defer(Visitor.id_number)))
+        .where(Device.token_hash == bindparam("token_hash"))
+    )
+
+
+@cache
+def _dependents():
+    return (
+        select(Visitor)
+        .options(defer(Visitor.phone), defer(Visitor.id_number))
+        .where(Visitor.lead_id == bindparam("lead"))
+        .order_by(Visitor.id)
+    )
+
+
+@cache
+def _dependent_id():
+    return select(Visitor.id).where(Visitor.id == bindparam("id"), Visitor.lead_id == bindparam("lead"))
+
+
 def device_for(token):
     """The device remembered under this token (with its visitor), or None."""
     if not token:
         return None
-    return db.session.scalar(
-        select(Device).options(joinedload(Device.visitor)).where(Device.token_hash == plain_hash(token))
-    )
+    return db.session.scalar(_device(), {"token_hash": plain_hash(token)})
 
 
 def device_among(tokens):
@@ -44,9 +69,7 @@ def device_among(tokens):
 
 def dependents_of(visitor):
     """The visitor's dependents, oldest profile first."""
-    return list(
-        db.session.scalars(select(Visitor).where(Visitor.lead_id == visitor.id).order_by(Visitor.id))
-    )
+    return list(db.session.scalars(_dependents(), {"lead": visitor.id}))
 
 
 def household_ids(visitor, dependents=None):
@@ -61,9 +84,7 @@ def owns_visit(device, visit):
         return False
     if visit.visitor_id == device.visitor_id:
         return True
-    return db.session.scalar(
-        select(Visitor.id).where(Visitor.id == visit.visitor_id, Visitor.lead_id == device.visitor_id)
-    ) is not None
+    return db.session.scalar(_dependent_id(), {"id": visit.visitor_id, "lead": device.visitor_id}) is not None
 
 
 def register_visitor(full_name, phone_e164, birth_year, now):

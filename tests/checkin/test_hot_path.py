@@ -34,3 +34,26 @@ def test_one_tap_check_in_post_runs_six_statements(client, make):
     # venue, device and person, lock the person, nonce, open visit, insert
     assert seen == ["SELECT", "SELECT", "UPDATE", "SELECT", "SELECT", "INSERT"], seen
     assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
+def test_venue_page_of_a_remembered_person_runs_five_selects(client, make):
+    first, second = make.venue(name="A"), make.venue(name="B")
+    register(client, first)
+    url = venue_url(second)
+    with statements() as seen:
+        response = client.get(url)
+    assert response.status_code == 200
+    # venue, device and person, dependents, open visits, one look at the exposure warnings
+    assert seen == ["SELECT"] * 5, seen
+
+
+def test_confirmation_runs_five_selects_and_no_write(client, make):
+    venue = make.venue(name="A")
+    register(client, venue)
+    ref = visits()[0].ref
+    url = f"/visit/{ref}"
+    with statements() as seen:
+        response = client.get(url)
+    assert response.status_code == 200
+    # visit and venue, device and person, companions, dependents, the exposure warnings
+    assert seen == ["SELECT"] * 5, seen
