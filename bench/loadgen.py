@@ -167,7 +167,8 @@ def background(url, mode, clients, max_seconds=600, **options):
 def _parse(path, mode, clients, seconds):
     result = Run(mode=mode, clients=clients, seconds=seconds)
     lists = {}
-    with open(path) as handle:
+    # error examples are cut from response bodies, possibly inside a UTF-8 sequence
+    with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
             line = line.rstrip("\n")
             if line.startswith("lat "):
