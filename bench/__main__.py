@@ -229,10 +229,11 @@ def main(argv=None):
     runs = [(db["kind"], report.render(dict(results, databases=[db]))) for db in results["databases"]]
     for _kind, text in runs:
         print(text)
+    scale_kind = "postgresql" if pg_url else "sqlite"
     for name, output, note in results.get("scale", []):
-        print(report.render_scale(name, output, note, when))
+        print(report.render_scale(name, output, note, when, scale_kind))
     if not args.no_docs:
-        report.write(os.path.join(ROOT, "docs", "benchmarks.md"), runs, results.get("scale", ()), when)
+        report.write(os.path.join(ROOT, "docs", "benchmarks.md"), runs, results.get("scale", ()), when, scale_kind)
         log.info("wrote docs/benchmarks.md")
     failures = report.failures(results)
     if failures:

@@ -19,9 +19,11 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import text
+
+from . import scaledb
 
 SCHEMA = "vaora_bench_officials"
 DATA_KEY = base64.urlsafe_b64encode(b"bench-officials-key-32-bytes-ok!").decode()
@@ -31,53 +33,8 @@ WARD_TARGET_MS, EXPORT_TARGET_MS, PROVINCE_TARGET_MS = 300, 1000, 5000
 log = logging.getLogger("bench.officials")
 
 
-def _config(url):
-    config = {
-        "TESTING": True, "SECRET_KEY": "bench-" + "x" * 40, "PORTAL_DATA_KEY": DATA_KEY,
-        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
-        "PORTAL_LOG_LEVEL": "WARNING",
-    }
-    if not url.startswith("sqlite"):
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={SCHEMA}"}}
-    return config
-
-
 def _app(url):
-    from portal import create_app
-
-    app = create_app(_config(url))
-    if not url.startswith("sqlite"):  # create_app resets the engine options for SQLite only
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _config(url)["SQLALCHEMY_ENGINE_OPTIONS"]
-    return app
-
-
-def _stamp(value, sqlite):
-    value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
-
-
-def _insert(table, columns, rows, sqlite, batch=50000):
-    """Bulk insert tuples: executemany on SQLite, COPY on PostgreSQL."""
-    from portal.extensions import db
-
-    raw = db.engine.raw_connection()
-    cursor = raw.cursor()
-    if sqlite:
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        chunk = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= batch:
-                cursor.executemany(sql, chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-    else:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    raw.commit()
-    raw.close()
+    return scaledb.app(url, SCHEMA, DATA_KEY, WTF_CSRF_ENABLED=False)
 
 
 def seed(sizes, now, rng):
@@ -96,20 +53,20 @@ def seed(sizes, now, rng):
     ward, others = wards[0], wards[1:]
     n_est, n_ward_est = sizes["establishments"], sizes["ward_establishments"]
     n_venues, n_ward_venues = sizes["venues"], sizes["ward_venues"]
-    created = _stamp(now - timedelta(days=60), sqlite)
+    created = scaledb.stamp(now - timedelta(days=60), sqlite)
     secret = generate_password_hash(PASSWORD)
     true = 1 if sqlite else True
-    _insert("users", ("id", "role", "full_name", "phone", "password_hash", "active", "created_at"), [
+    scaledb.insert("users", ("id", "role", "full_name", "phone", "password_hash", "active", "created_at"), [
         (1, "owner", "Chủ cơ sở", "+84900000001", secret, true, created),
         (2, "province_admin", "Quản trị", "+84900000002", secret, true, created),
         (3, "ward_official", "Cán bộ phường", "+84900000003", secret, true, created),
     ], sqlite)
-    _insert("user_wards", ("user_id", "division_code"), [(3, ward)], sqlite)
+    scaledb.insert("user_wards", ("user_id", "division_code"), [(3, ward)], sqlite)
 
     def venue_ward(i):
         return ward if i <= n_ward_venues else others[i % len(others)]
 
-    _insert("venues", ("id", "owner_id", "name", "category", "address", "ward_code", "contact_phone",
+    scaledb.insert("venues", ("id", "owner_id", "name", "category", "address", "ward_code", "contact_phone",
                        "default_stay_minutes", "status", "token", "short_code", "created_at", "token_issued_at"),
             ((i, 1, f"Địa điểm số {i}", CATEGORIES[i % len(CATEGORIES)], f"{i} Đường Lê Lợi", venue_ward(i),
               "+84900000001", 60, "active", f"t{i:030d}", f"B{i:07d}", created, created)
@@ -130,7 +87,7 @@ def seed(sizes, now, rng):
                 "departed" if departed else "listed", venue, created if venue else None, created, created,
                 created if departed else None)
 
-    _insert("establishments", ("id", "registration_number", "name", "address", "ward_code", "category", "status",
+    scaledb.insert("establishments", ("id", "registration_number", "name", "address", "ward_code", "category", "status",
                                "venue_id", "matched_at", "imported_at", "updated_at", "departed_at"),
             (establishment(i) for i in range(1, n_est + 1)), sqlite)
     follow_ups = []
@@ -140,19 +97,19 @@ def seed(sizes, now, rng):
         follow_ups.append((i, ward if est <= n_ward_est else others[est % len(others)], est,
                            rng.choice(("reminded", "reminded", "visited", "warned")),
                            day.isoformat() if sqlite else day, "", 3, created))
-    _insert("follow_ups", ("id", "ward_code", "establishment_id", "action", "action_on", "note", "official_id",
+    scaledb.insert("follow_ups", ("id", "ward_code", "establishment_id", "action", "action_on", "note", "official_id",
                            "created_at"), follow_ups, sqlite)
     level_day = (now - timedelta(days=10)).date()
-    _insert("zone_levels", ("id", "ward_code", "level", "effective_on", "note", "set_by_id", "set_at"),
+    scaledb.insert("zone_levels", ("id", "ward_code", "level", "effective_on", "note", "set_by_id", "set_at"),
             [(i, code, 1 + i % 4, level_day.isoformat() if sqlite else level_day, "", 2, created)
              for i, code in enumerate(wards, start=1)], sqlite)
     name = encrypt("Người Thử", DATA_KEY)
-    _insert("visitors", ("id", "ref", "full_name", "birth_year", "created_at", "last_seen_at"),
+    scaledb.insert("visitors", ("id", "ref", "full_name", "birth_year", "created_at", "last_seen_at"),
             ((i, f"v{i:020d}", name, 1980, created, created) for i in range(1, sizes["visitors"] + 1)), sqlite)
     indexes = list(Visit.__table__.indexes)  # built once after loading: much faster than row by row
     for index in indexes:
         index.drop(bind=db.engine)
-    _insert("visits", ("id", "ref", "visitor_id", "venue_id", "checked_in_at", "due_out_at", "checked_out_at",
+    scaledb.insert("visits", ("id", "ref", "visitor_id", "venue_id", "checked_in_at", "due_out_at", "checked_out_at",
                        "in_method", "out_method"), _visits(sizes, now, rng, sqlite), sqlite)
     for index in indexes:
         index.create(bind=db.engine)

@@ -204,10 +204,14 @@ def render(results):
     return "\n".join(out)
 
 
-def render_scale(name, text, note, when):
-    """One scale benchmark's section (kept in the document until that benchmark runs again)."""
+KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def render_scale(name, text, note, when, kind="sqlite"):
+    """One scale benchmark's section (kept in the document until that benchmark runs again on
+    the same kind of database)."""
     body = text if text else "Not measured yet."
-    return f"### `python -m bench.{name}` ({note}, {when})\n\n{body}\n"
+    return f"### `python -m bench.{name}` on {KIND_NAMES[kind]} ({note}, {when})\n\n{body}\n"
 
 
 def _block(name):
@@ -224,10 +228,10 @@ def _replace(document, name, text, keep_old=False):
     return f"{document.rstrip()}\n\n{start}\n{text}\n{end}\n"
 
 
-def write(path, runs, scale=(), when=""):
+def write(path, runs, scale=(), when="", scale_kind="sqlite"):
     """Replace the generated sections of the document (create it when missing): `runs` is
-    [(database kind, Markdown)]. A database or scale benchmark that did not run this time keeps
-    its section from the last run that had it."""
+    [(database kind, Markdown)], `scale` the scale benchmarks run on `scale_kind`. A database or
+    scale benchmark that did not run this time keeps its section from the last run that had it."""
     document = "# Benchmarks\n"
     if os.path.exists(path):
         with open(path) as handle:
@@ -235,7 +239,8 @@ def write(path, runs, scale=(), when=""):
     for kind, text in runs:
         document = _replace(document, f"latest run on {kind}", text)
     for name, output, note in scale:
-        document = _replace(document, name, render_scale(name, output, note, when), keep_old=not output)
+        document = _replace(document, f"{name} on {scale_kind}", render_scale(name, output, note, when, scale_kind),
+                            keep_old=not output)
     with open(path, "w") as handle:
         handle.write(document)
 

@@ -13,13 +13,14 @@ import base64
 import multiprocessing
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import text
+
+from . import scaledb
 
 SCHEMA = "vaora_bench_tracing"
 DATA_KEY = base64.urlsafe_b64encode(b"bench-tracing-key-32-bytes-long!").decode()
@@ -27,53 +28,8 @@ CASE_VISITOR_ID = 1
 RETENTION_DAYS = 28
 
 
-def _config(url):
-    config = {
-        "TESTING": True, "SECRET_KEY": "bench-" + "x" * 40, "PORTAL_DATA_KEY": DATA_KEY,
-        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "PORTAL_LOG_LEVEL": "WARNING",
-    }
-    if not url.startswith("sqlite"):
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={SCHEMA}"}}
-    return config
-
-
 def _app(url):
-    from portal import create_app
-
-    app = create_app(_config(url))
-    if not url.startswith("sqlite"):  # create_app resets the options for SQLite only
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _config(url)["SQLALCHEMY_ENGINE_OPTIONS"]
-    return app
-
-
-def _stamp(value, sqlite):
-    value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
-
-
-def _insert(table, columns, rows, sqlite, batch=50000):
-    """Bulk insert tuples on a connection of its own: executemany on SQLite, COPY on PostgreSQL."""
-    from portal.extensions import db
-
-    raw = db.engine.raw_connection()
-    cursor = raw.cursor()
-    if sqlite:
-        cursor.execute("PRAGMA cache_size=-400000")
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        chunk = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= batch:
-                cursor.executemany(sql, chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-    else:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    raw.commit()
-    raw.close()
+    return scaledb.app(url, SCHEMA, DATA_KEY)
 
 
 def _visit_rows(rng, first_id, count, venues, visitors, start, span, sqlite, weights, open_share=0.1):
@@ -93,7 +49,7 @@ def _visit_rows(rng, first_id, count, venues, visitors, start, span, sqlite, wei
         else:
             out, method = None, None
         yield (first_id + i, f"b{first_id + i:012d}", rng.randrange(2, visitors + 1), venue_ids[i % 100000],
-               _stamp(checked_in, sqlite), _stamp(due, sqlite), out and _stamp(out, sqlite), "self", method)
+               scaledb.stamp(checked_in, sqlite), scaledb.stamp(due, sqlite), out and scaledb.stamp(out, sqlite), "self", method)
 
 
 VISIT_COLUMNS = ("id", "ref", "visitor_id", "venue_id", "checked_in_at", "due_out_at", "checked_out_at",
@@ -112,16 +68,16 @@ def seed(app, visits, purge_rows, now, rng):
     wards = [w.code for w in wards_of("79")]
     venues, visitors = max(50, visits // 100), max(100, visits // 10)
     name = encrypt("Người Thử", DATA_KEY)
-    created = _stamp(now - timedelta(days=60), sqlite)
-    _insert("users", ("id", "role", "full_name", "phone", "password_hash", "active", "created_at"),
+    created = scaledb.stamp(now - timedelta(days=60), sqlite)
+    scaledb.insert("users", ("id", "role", "full_name", "phone", "password_hash", "active", "created_at"),
             [(1, "owner", "Chủ Thử", "+84900000000", "x", True, created)], sqlite)
-    _insert("venues", ("id", "owner_id", "name", "category", "address", "ward_code", "contact_phone",
+    scaledb.insert("venues", ("id", "owner_id", "name", "category", "address", "ward_code", "contact_phone",
                              "default_stay_minutes", "status", "token", "short_code", "created_at",
                              "token_issued_at"),
             ((i, 1, f"Địa điểm {i}", "shop", "1 Đường Thử", wards[i % len(wards)], "+84900000000", 60,
               "active", f"t{i:030d}", f"B{i:07d}", created, created) for i in range(1, venues + 1)), sqlite)
     phone = "+84912345678"
-    _insert("visitors", ("id", "ref", "full_name", "phone", "phone_hash", "birth_year", "created_at",
+    scaledb.insert("visitors", ("id", "ref", "full_name", "phone", "phone_hash", "birth_year", "created_at",
                                "last_seen_at"),
             ((i, f"v{i:020d}", name, encrypt(phone, DATA_KEY) if i == CASE_VISITOR_ID else None,
               lookup_hash(phone, DATA_KEY) if i == CASE_VISITOR_ID else None, 1980, created, created)
@@ -136,7 +92,7 @@ def seed(app, visits, purge_rows, now, rng):
     indexes = list(Visit.__table__.indexes)  # built once after loading: much faster than row by row
     for index in indexes:
         index.drop(bind=db.engine)
-    _insert("visits", VISIT_COLUMNS,
+    scaledb.insert("visits", VISIT_COLUMNS,
             _visit_rows(rng, 1, visits, venues, visitors, now - window, window - timedelta(hours=2), sqlite,
                         weights), sqlite)
     # The case: two visits a day for 14 days, at the 50 busiest places, 30 to 120 minutes each.
@@ -146,12 +102,12 @@ def seed(app, visits, purge_rows, now, rng):
             checked_in = now - timedelta(days=day + 1, hours=-hour) + timedelta(minutes=rng.randint(0, 59))
             out = checked_in + timedelta(minutes=rng.randint(30, 120))
             case_rows.append((visits + len(case_rows) + 1, f"c{len(case_rows):012d}", CASE_VISITOR_ID,
-                              rng.randint(1, min(50, venues)), _stamp(checked_in, sqlite),
-                              _stamp(checked_in + timedelta(minutes=60), sqlite), _stamp(min(out, checked_in
+                              rng.randint(1, min(50, venues)), scaledb.stamp(checked_in, sqlite),
+                              scaledb.stamp(checked_in + timedelta(minutes=60), sqlite), scaledb.stamp(min(out, checked_in
                               + timedelta(minutes=60)), sqlite), "self", "self"))
-    _insert("visits", VISIT_COLUMNS, case_rows, sqlite)
+    scaledb.insert("visits", VISIT_COLUMNS, case_rows, sqlite)
     first_old = visits + len(case_rows) + 1
-    _insert("visits", VISIT_COLUMNS,
+    scaledb.insert("visits", VISIT_COLUMNS,
             _visit_rows(rng, first_old, purge_rows, venues, visitors, now - timedelta(days=RETENTION_DAYS + 10),
                         timedelta(days=9), sqlite, weights, open_share=0), sqlite)  # close-stale ran
     for index in indexes:

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 
 from ..checkin.models import Visit
 from ..extensions import db
-from .contacts import MAX_STAY, effective_end
+from .contacts import MAX_STAY
 from .models import Exposure, ExposureNotice
 from .services import TracingError, retention_cutoff, same_person_ids
 

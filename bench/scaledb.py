@@ -1,0 +1,57 @@
+"""What the scale benchmarks share: an in-process portal on a benchmark database (a schema of its
+own on PostgreSQL) and bulk inserts of prepared rows."""
+from datetime import timezone
+
+
+def config(url, schema, data_key, **extra):
+    """The portal's settings for a scale benchmark on `url` (PostgreSQL: in `schema`)."""
+    settings = {
+        "TESTING": True, "SECRET_KEY": "bench-" + "x" * 40, "PORTAL_DATA_KEY": data_key,
+        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "PORTAL_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    if not url.startswith("sqlite"):
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
+    return settings
+
+
+def app(url, schema, data_key, **extra):
+    """The portal app on the benchmark database."""
+    from portal import create_app
+
+    settings = config(url, schema, data_key, **extra)
+    portal = create_app(settings)
+    if not url.startswith("sqlite"):  # create_app resets the engine options for SQLite only
+        portal.config["SQLALCHEMY_ENGINE_OPTIONS"] = settings["SQLALCHEMY_ENGINE_OPTIONS"]
+    return portal
+
+
+def stamp(value, sqlite):
+    """An aware datetime as the column stores it: naive UTC (text on SQLite)."""
+    value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
+
+
+def insert(table, columns, rows, sqlite, batch=50000):
+    """Bulk insert tuples on a connection of its own: executemany on SQLite, COPY on PostgreSQL."""
+    from portal.extensions import db
+
+    raw = db.engine.raw_connection()
+    cursor = raw.cursor()
+    if sqlite:
+        cursor.execute("PRAGMA cache_size=-400000")
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        chunk = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= batch:
+                cursor.executemany(sql, chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+    else:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    raw.commit()
+    raw.close()
