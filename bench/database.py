@@ -40,7 +40,8 @@ class Database:
         self.app = create_app({
             "SQLALCHEMY_DATABASE_URI": self.env["DATABASE_URL"], "SECRET_KEY": self.env["SECRET_KEY"],
             "PORTAL_DATA_KEY": self.env["PORTAL_DATA_KEY"], "PORTAL_BASE_URL": self.env["PORTAL_BASE_URL"],
-            "PORTAL_CHECKIN_LIMIT": BENCH_LIMIT, "PORTAL_LOOKUP_LIMIT": BENCH_LIMIT,
+            "PORTAL_CHECKIN_LIMIT": BENCH_LIMIT, "PORTAL_CHECKIN_IP_LIMIT": BENCH_LIMIT,
+            "PORTAL_LOOKUP_LIMIT": BENCH_LIMIT,
             "PORTAL_LOG_LEVEL": "WARNING",
         })
         with self.app.app_context():

@@ -94,6 +94,7 @@ def main():
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "PORTAL_DATA_KEY": args.data_key,
                       "SECRET_KEY": args.secret, "PORTAL_CHECKIN_LIMIT": "1000000 per minute",
+                      "PORTAL_CHECKIN_IP_LIMIT": "1000000 per minute",
                       "PORTAL_LOOKUP_LIMIT": "1000000 per minute", "PORTAL_LOG_LEVEL": "WARNING"})
     with open(args.venues) as handle:
         venues = handle.read().split()

@@ -34,6 +34,7 @@ def portal_env(database_url, port, data_key=None):
         PORTAL_DATA_KEY=data_key or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         PORTAL_BASE_URL=f"http://127.0.0.1:{port}",
         PORTAL_CHECKIN_LIMIT=BENCH_LIMIT,
+        PORTAL_CHECKIN_IP_LIMIT=BENCH_LIMIT,
         PORTAL_LOOKUP_LIMIT=BENCH_LIMIT,
         PORTAL_LOG_LEVEL="WARNING",
         GUNICORN_BIND=f"127.0.0.1:{port}",

@@ -27,6 +27,7 @@ def create_app(test_config=None, instance_path=None):
     _finish_config(app)
 
     logging.basicConfig(level=app.config["PORTAL_LOG_LEVEL"])
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -37,6 +38,17 @@ def create_app(test_config=None, instance_path=None):
     security.init_app(app)
     _register_cli(app)
     return app
+
+
+def _trust_proxies(app):
+    """Behind nginx, take the client's address from X-Forwarded-For (per-IP limits, logs) and
+    the scheme from X-Forwarded-Proto; only as many hops as PORTAL_PROXY_COUNT, so a client
+    cannot choose its own address by sending the header."""
+    hops = int(app.config["PORTAL_PROXY_COUNT"] or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _finish_config(app):

@@ -18,10 +18,13 @@ class Defaults:
     PORTAL_CONTACT_MINUTES = 15  # minimum overlap that makes a contact by default
     PORTAL_DATA_KEY = None
     PORTAL_RATELIMIT_STORAGE_URL = "portal-memory://"
-    PORTAL_CHECKIN_LIMIT = "30 per minute"
+    PORTAL_CHECKIN_LIMIT = "30 per minute"  # per device
+    # Per IP address: generous, as a carrier's NAT puts many phones behind one address.
+    PORTAL_CHECKIN_IP_LIMIT = "600 per minute"
     PORTAL_LOOKUP_LIMIT = "60 per minute"
     PORTAL_SECURE_COOKIES = None  # None: Secure when PORTAL_BASE_URL is https
     PORTAL_SQLITE_BUSY_TIMEOUT_MS = 10000
+    PORTAL_PROXY_COUNT = 0  # reverse proxies in front (nginx: 1) whose X-Forwarded-* to trust
     PORTAL_LOG_LEVEL = "INFO"
 
     BABEL_DEFAULT_LOCALE = "vi"
@@ -50,9 +53,11 @@ ENV_SETTINGS = {
     "PORTAL_DATA_KEY": str,
     "PORTAL_RATELIMIT_STORAGE_URL": str,
     "PORTAL_CHECKIN_LIMIT": str,
+    "PORTAL_CHECKIN_IP_LIMIT": str,
     "PORTAL_LOOKUP_LIMIT": str,
     "PORTAL_SECURE_COOKIES": lambda v: v.lower() in ("1", "true", "yes", "on"),
     "PORTAL_SQLITE_BUSY_TIMEOUT_MS": int,
+    "PORTAL_PROXY_COUNT": int,
     "PORTAL_LOG_LEVEL": str,
 }
 

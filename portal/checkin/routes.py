@@ -34,7 +34,7 @@ def _config(name):
 # Per device and per IP; shared by every check-in and check-out POST, and by code look-ups.
 checkin_limits = (
     limiter.shared_limit(_config("PORTAL_CHECKIN_LIMIT"), "checkin-device", key_func=device.rate_limit_key, methods=["POST"]),
-    limiter.shared_limit(_config("PORTAL_CHECKIN_LIMIT"), "checkin-ip", key_func=device.ip_key, methods=["POST"]),
+    limiter.shared_limit(_config("PORTAL_CHECKIN_IP_LIMIT"), "checkin-ip", key_func=device.ip_key, methods=["POST"]),
 )
 lookup_limits = (
     limiter.shared_limit(_config("PORTAL_LOOKUP_LIMIT"), "lookup-device", key_func=device.rate_limit_key, methods=["GET"]),

@@ -62,6 +62,7 @@ def test_concurrent_check_ins_on_gunicorn_with_two_workers(tmp_path):
         PORTAL_DATA_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),
         PORTAL_RATELIMIT_STORAGE_URL="memory://",
         PORTAL_CHECKIN_LIMIT="10000 per minute",
+        PORTAL_CHECKIN_IP_LIMIT="10000 per minute",
         FLASK_APP="wsgi",
     )
     env.pop("FLASK_DEBUG", None)

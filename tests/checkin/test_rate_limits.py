@@ -20,7 +20,7 @@ def limited(make_app, make):
     Made after the `app` fixture: Flask-Limiter keeps one `enabled` flag for the process, set
     by the app initialised last.
     """
-    app = make_app(RATELIMIT_ENABLED=True, PORTAL_CHECKIN_LIMIT="3 per minute",
+    app = make_app(RATELIMIT_ENABLED=True, PORTAL_CHECKIN_LIMIT="3 per minute", PORTAL_CHECKIN_IP_LIMIT="3 per minute",
                    PORTAL_LOOKUP_LIMIT="2 per minute", RATELIMIT_STORAGE_URI="memory://")
     return app
 
@@ -81,6 +81,7 @@ def test_counters_are_shared_by_two_app_processes_through_redis(db_dir, make):
     prefix = "vaora-test-" + secrets.token_hex(6)
     config = base_config(db_dir, RATELIMIT_ENABLED=True, PORTAL_RATELIMIT_STORAGE_URL=REDIS_URL,
                          RATELIMIT_KEY_PREFIX=prefix, PORTAL_CHECKIN_LIMIT="4 per minute",
+                         PORTAL_CHECKIN_IP_LIMIT="4 per minute",
                          PORTAL_LOOKUP_LIMIT="3 per minute")
     venues = [make.venue(name=f"Điểm {i}") for i in range(6)]
     try:
@@ -119,3 +120,34 @@ def test_check_ins_go_on_when_redis_is_unreachable(make_app, make):
     for i in range(2):
         tap_check_in(phone, make.venue(name=f"Nơi {i}"))
     check_page(tap_check_in(phone, make.venue(name="Nơi cuối")), 429)
+
+
+def test_many_phones_behind_one_carrier_address_all_check_in(make_app, make):
+    """The per-IP limit is far above the per-device one: a carrier's NAT is not one person."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limit = int(app.config["PORTAL_CHECKIN_LIMIT"].split()[0])
+    venue = make.venue()
+    statuses = [register(browser(app, ip="100.64.0.1"), venue, phone=f"0912 {i:06d}").status_code
+                for i in range(limit + 5)]
+    assert statuses == [303] * (limit + 5)
+    assert count_visits() == limit + 5
+
+
+@pytest.mark.parametrize("proxies, second_phone", [(1, 303), (0, 429)])
+def test_behind_a_trusted_proxy_each_phone_counts_under_its_own_address(make_app, make, proxies,
+                                                                         second_phone):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", PORTAL_PROXY_COUNT=proxies,
+                   PORTAL_CHECKIN_LIMIT="100 per minute", PORTAL_CHECKIN_IP_LIMIT="2 per minute")
+    venue = make.venue()
+
+    def phone(address):
+        client = browser(app, ip="127.0.0.1")  # every request arrives from nginx
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+        return client
+
+    first = [phone("203.0.113.7") for _ in range(3)]
+    assert [register(p, venue, phone=f"0913 00000{i}").status_code for i, p in enumerate(first)] == [
+        303, 303, 429]
+    # Trusted: the other phone has its own count. Not trusted: the header is ignored (a client
+    # could send any address) and everyone shares nginx's.
+    assert register(phone("198.51.100.9"), venue, phone="0913 000 009").status_code == second_phone
