@@ -29,7 +29,7 @@ DESIGN_PEAK = 350  # check-ins per second in the province's busiest hour (see do
 #: purge is kept small here: the 1 M-row purge is measured above, through gunicorn.
 SCALE_SCRIPTS = {
     "officials_scale": {"sqlite": [], "postgresql": ["--no-sqlite"]},
-    "tracing_scale": {"sqlite": ["--purge-rows", "100000"], "postgresql": ["--purge-rows", "100000"]},
+    "tracing_scale": {"sqlite": ["--purge-rows", "20000"], "postgresql": ["--purge-rows", "20000"]},
     "scanner_scale": {"sqlite": [], "postgresql": []},
 }
 DEVICE_COOKIE = "vr_device"
