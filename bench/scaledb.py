@@ -32,26 +32,38 @@ def stamp(value, sqlite):
     return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
 
 
-def insert(table, columns, rows, sqlite, batch=50000):
-    """Bulk insert tuples on a connection of its own: executemany on SQLite, COPY on PostgreSQL."""
+def insert(table, columns, rows, sqlite=None, batch=50000, cache_kib=400000):
+    """Bulk insert tuples of database-ready values on a connection of its own: executemany on
+    SQLite, COPY on PostgreSQL; returns the count. `sqlite` is taken from the engine when None."""
     from portal.extensions import db
 
+    if sqlite is None:
+        sqlite = db.engine.dialect.name == "sqlite"
+    count = 0
     raw = db.engine.raw_connection()
-    cursor = raw.cursor()
-    if sqlite:
-        cursor.execute("PRAGMA cache_size=-400000")
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        chunk = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= batch:
-                cursor.executemany(sql, chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-    else:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    try:
+        cursor = raw.cursor()
+        if sqlite:
+            # A large page cache: the random-keyed unique indexes (ref, nonce, token) otherwise
+            # make every insert read and write pages of a file far larger than the default cache.
+            cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            chunk = []
             for row in rows:
-                copy.write_row(row)
-    raw.commit()
-    raw.close()
+                chunk.append(row)
+                if len(chunk) >= batch:
+                    cursor.executemany(sql, chunk)
+                    count += len(chunk)
+                    chunk = []
+            if chunk:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+        else:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        raw.commit()
+    finally:
+        raw.close()
+    return count

@@ -16,6 +16,8 @@ from portal.crypto import encrypt, lookup_hash, plain_hash
 from portal.extensions import db
 from portal.venues.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 
+from . import scaledb
+
 log = logging.getLogger("bench")
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ")
@@ -60,40 +62,16 @@ def _fillers(table, columns):
 
 
 def bulk_insert(table, columns, rows, chunk=20000):
-    """Insert tuples of database-ready values (times from `stamp`): COPY on PostgreSQL,
-    executemany on SQLite; returns the count."""
+    """Insert tuples of database-ready values (times from `stamp`), with the defaults of the
+    columns not given filled in: COPY on PostgreSQL, executemany on SQLite; returns the count."""
     extra = _fillers(table, columns)
     names = list(columns) + list(extra)
     makers = tuple(extra.values())
     started = time.perf_counter()
-    raw = db.engine.raw_connection()
     sqlite = db.engine.dialect.name == "sqlite"
-    count = 0
-    try:
-        cursor = raw.cursor()
-        if sqlite:
-            # A large page cache: the random-keyed unique indexes (ref, nonce, token) otherwise
-            # make every insert read and write pages of a file far larger than the default cache.
-            cursor.execute("PRAGMA cache_size=-1000000")
-            sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-            batch = []
-            for row in rows:
-                batch.append(row + tuple(_to_db(m(), True) for m in makers) if makers else row)
-                if len(batch) >= chunk:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-        else:
-            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row + tuple(_to_db(m(), False) for m in makers) if makers else row)
-                    count += 1
-        raw.commit()
-    finally:
-        raw.close()
+    if makers:
+        rows = (row + tuple(_to_db(m(), sqlite) for m in makers) for row in rows)
+    count = scaledb.insert(table.name, names, rows, sqlite, batch=chunk, cache_kib=1000000)
     log.info("seeded %d %s in %.1f s", count, table.name, time.perf_counter() - started)
     return count
 
