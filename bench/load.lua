@@ -9,8 +9,10 @@
 -- Latencies are taken with CLOCK_MONOTONIC through LuaJIT's FFI around each request: wrk calls
 -- request() just before writing and response() when the response is complete. After
 -- BENCH_SECONDS a thread finishes the check-in it is in and stops, so no check-in is cut off
--- half-way and the database can be compared with the count of successful ones; when every
--- client has stopped, bench/loadgen.py interrupts wrk, which then reports.
+-- half-way and the database can be compared with the count of successful ones. Each client writes
+-- its own results (BENCH_OUT.<n>) when it stops; when every client has, bench/loadgen.py
+-- interrupts wrk, whose done() adds only its socket-error counts. (Copying every thread's
+-- latencies into done() with thread:get, as wrk allows, sometimes crashed wrk 4.1 at exit.)
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -203,9 +205,25 @@ end
 -- cheap page, unmeasured, until bench/loadgen.py interrupts wrk once every client has reported.
 -- (Stopping the thread instead would leave wrk's reconnected socket idle, and an idle socket
 -- holds a gunicorn sync worker until its timeout.)
+local function write_results()
+  local out = assert(io.open(out_path .. "." .. id, "w"))
+  for name, value in pairs(counts) do out:write("count ", name, " ", value, "\n") end
+  for name, value in pairs(errors_seen) do
+    out:write("error ", (tostring(value):gsub("\n", " ")), "\t", name, "\n")
+  end
+  local lists = { page = lat_page, post = lat_post, confirm = lat_confirm, flow = lat_flow, post_at = at_post }
+  for _, kind in ipairs({ "page", "post", "confirm", "flow", "post_at" }) do
+    local values, parts = lists[kind], {}
+    for i = 1, #values do parts[i] = string.format("%.0f", values[i]) end
+    out:write("lat ", kind, " ", table.concat(parts, ","), "\n")
+  end
+  out:close()
+end
+
 local function stop_here()
   if finished then return end
   finished = true
+  write_results()
   if stopped_file then
     local handle = io.open(stopped_file, "a")
     handle:write(id, "\n")
@@ -262,25 +280,11 @@ function response(status, headers, body)
   end
 end
 
--- main state again: write everything for bench/loadgen.py to read ------------------------------
+-- main state again: wrk's own socket-error counts (each client wrote its results itself) --------
 function done(summary, latency, requests)
   local out = assert(io.open(out_path, "w"))
   out:write("socket_errors ", summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.timeout, "\n")
   out:write("status_errors ", summary.errors.status, "\n")
-  for _, thread in ipairs(threads) do
-    local c = thread:get("counts")
-    for name, value in pairs(c) do out:write("count ", name, " ", value, "\n") end
-    local e = thread:get("errors_seen")
-    for name, value in pairs(e) do
-      out:write("error ", (tostring(value):gsub("\n", " ")), "\t", name, "\n")
-    end
-    for _, kind in ipairs({ "page", "post", "confirm", "flow", "post_at" }) do
-      local values = thread:get(kind == "post_at" and "at_post" or "lat_" .. kind)
-      local parts = {}
-      for i = 1, #values do parts[i] = string.format("%.0f", values[i]) end
-      out:write("lat ", kind, " ", table.concat(parts, ","), "\n")
-    end
-  end
   out:close()
 end

@@ -134,8 +134,10 @@ class Load:
             if self.process.poll() is None:
                 self.process.send_signal(signal.SIGINT)  # wrk reports at once
             _out, err = self.process.communicate(timeout=30)
-            if not os.path.exists(self.out) or not os.path.getsize(self.out):
-                raise RuntimeError(f"wrk failed (exit {self.process.returncode}): {err.strip()}")
+            missing = [n for n in range(self.clients) if not os.path.exists(f"{self.out}.{n}")]
+            if missing:
+                raise RuntimeError(f"wrk (exit {self.process.returncode}) left no results for clients "
+                                   f"{missing[:8]}: {err.strip()[-500:]}")
             result = _parse(self.out, self.mode, self.clients, window or self.seconds)
             result.loader_cpu = self.cpu
             return result
@@ -143,7 +145,8 @@ class Load:
             if self.process.poll() is None:
                 self.process.kill()
                 self.process.wait()
-            for path in (self.out, self.stop_file, self.stopped_file):
+            for path in (self.out, self.stop_file, self.stopped_file,
+                         *(f"{self.out}.{n}" for n in range(self.clients))):
                 if os.path.exists(path):
                     os.unlink(path)
 
@@ -165,18 +168,29 @@ def background(url, mode, clients, max_seconds=600, **options):
 
 
 def _parse(path, mode, clients, seconds):
+    """The clients' own result files (path.<n>), then wrk's socket errors (path) when it wrote them."""
     result = Run(mode=mode, clients=clients, seconds=seconds)
     lists = {}
+    for n in range(clients):
+        _parse_client(f"{path}.{n}", result, lists)
+    if os.path.exists(path):
+        with open(path) as handle:
+            for line in handle:
+                if line.startswith("socket_errors "):
+                    result.socket_errors = int(line.split()[1])
+    result.raw = lists
+    result.latencies = {kind: sorted(values) for kind, values in lists.items() if kind != "post_at"}
+    return result
+
+
+def _parse_client(path, result, lists):
     # error examples are cut from response bodies, possibly inside a UTF-8 sequence
     with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
             line = line.rstrip("\n")
             if line.startswith("lat "):
                 _, kind, values = (line.split(" ", 2) + [""])[:3]
-                if values:
-                    lists.setdefault(kind, []).extend(int(v) / 1000 for v in values.split(",") if v)
-                else:
-                    lists.setdefault(kind, [])
+                lists.setdefault(kind, []).extend(int(v) / 1000 for v in values.split(",") if v)
             elif line.startswith("count "):
                 _, name, value = line.split(" ")
                 result.counts[name] = result.counts.get(name, 0) + int(float(value))
@@ -186,10 +200,3 @@ def _parse(path, mode, clients, seconds):
                     result.example_error = result.example_error or value
                 else:
                     result.error_kinds[name] = result.error_kinds.get(name, 0) + int(float(value))
-            elif line.startswith("socket_errors "):
-                result.socket_errors = int(line.split()[1])
-            elif line.startswith("status_errors "):
-                pass  # counted per kind by the script
-    result.raw = lists
-    result.latencies = {kind: sorted(values) for kind, values in lists.items() if kind != "post_at"}
-    return result
