@@ -5,16 +5,13 @@ Every function takes `now` (aware UTC) and flushes; the caller commits.
 import re
 import secrets
 from datetime import datetime, time, timedelta, timezone
-from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..venues.models import Venue
 from ..venues.services import SHORT_CODE_ALPHABET, normalise_code
-from ..visitors.models import Visitor
+from . import queries
 from .models import Visit
 from .words import check_word
 
@@ -29,86 +26,11 @@ class NonceTaken(ValueError):
     """The form's idempotency key already recorded another person's visit."""
 
 
-def _visits():
-    """select(Visit) without its venue: the rules never need it, so no join is paid for."""
-    return select(Visit).options(lazyload(Visit.venue))
-
-
-def _visits_with_venue():
-    """select(Visit) with its venue and ward, but not the venue's owner."""
-    return select(Visit).options(joinedload(Visit.venue).lazyload(Venue.owner))
-
-
-def _venues():
-    return select(Venue).options(lazyload(Venue.owner))
-
-
-# The look-ups of every check-in, built once with bound parameters: building an ORM statement
-# costs about as much as running it.
-@cache
-def _venue_by_token():
-    return _venues().where(Venue.token == bindparam("token"))
-
-
-@cache
-def _venue_by_code():
-    return _venues().where(Venue.short_code == bindparam("code"))
-
-
-@cache
-def _open_visit():
-    return (
-        _visits()
-        .where(Visit.visitor_id == bindparam("visitor_id"), Visit.checked_out_at.is_(None))
-        .order_by(Visit.checked_in_at.desc())
-        .limit(1)
-    )
-
-
-@cache
-def _open_visits():
-    return (
-        _visits_with_venue()
-        .where(Visit.visitor_id.in_(bindparam("ids", expanding=True)), Visit.checked_out_at.is_(None))
-        .order_by(Visit.checked_in_at)
-    )
-
-
-@cache
-def _followers():
-    return _visits().where(Visit.lead_visit_id == bindparam("lead"), Visit.checked_out_at.is_(None))
-
-
-@cache
-def _by_nonce():
-    return _visits().where(Visit.nonce == bindparam("nonce"))
-
-
-@cache
-def _by_ref():
-    return _visits_with_venue().where(Visit.ref == bindparam("ref"))
-
-
-@cache
-def _companions():
-    return _visits().where(Visit.lead_visit_id == bindparam("lead")).order_by(Visit.id)
-
-
-@cache
-def _lock_person_statement():
-    return (
-        update(Visitor)
-        .where(Visitor.id == bindparam("visitor_id"))
-        .values(last_seen_at=bindparam("now", type_=Visitor.__table__.c.last_seen_at.type))
-        .execution_options(synchronize_session=False)
-    )
-
-
 def venue_by_poster_token(token):
     """The venue whose current poster token this is (owner not loaded), or None."""
     if not well_formed_token(token):
         return None
-    return db.session.scalar(_venue_by_token(), {"token": token})
+    return db.session.scalar(queries.venue_by_token(), {"token": token})
 
 
 def well_formed_token(token):
@@ -121,7 +43,7 @@ def venue_by_short_code(code):
     code = normalise_code(code)
     if not CODE_PATTERN.fullmatch(code):
         return None
-    return db.session.scalar(_venue_by_code(), {"code": code})
+    return db.session.scalar(queries.venue_by_code(), {"code": code})
 
 
 def takes_check_ins(venue):
@@ -138,7 +60,7 @@ def _close(visit, now, method):
     """Close one visit and the open visits of the dependents who came with it."""
     visit.checked_out_at = min(now, visit.due_out_at) if method == "auto" else now
     visit.out_method = method
-    followers = db.session.scalars(_followers(), {"lead": visit.id})
+    followers = db.session.scalars(queries.followers(), {"lead": visit.id})
     for follower in followers:
         follower.checked_out_at = visit.checked_out_at
         follower.out_method = method
@@ -146,7 +68,7 @@ def _close(visit, now, method):
 
 def open_visit_for(visitor_id, now):
     """The visitor's open visit, or None; an overdue one is closed automatically first."""
-    visit = db.session.scalar(_open_visit(), {"visitor_id": visitor_id})
+    visit = db.session.scalar(queries.open_visit(), {"visitor_id": visitor_id})
     if visit is not None and visit.due_out_at <= now:
         _close(visit, now, "auto")
         db.session.flush()
@@ -160,7 +82,7 @@ def open_visits_for(visitor_ids, now):
     if not ids:
         return {}
     found, overdue = {}, []
-    visits = db.session.scalars(_open_visits(), {"ids": ids}).all()
+    visits = db.session.scalars(queries.open_visits(), {"ids": ids}).all()
     for visit in visits:
         if visit.due_out_at <= now:
             overdue.append(visit)
@@ -177,14 +99,14 @@ def open_visits_for(visitor_ids, now):
 def _lock_person(visitor, now):
     """Serialise check-ins of one person: the first write takes the row (PostgreSQL) or the
     database (SQLite) lock, so the reads below see any concurrent check-in already committed."""
-    db.session.execute(_lock_person_statement(), {"visitor_id": visitor.id, "now": now})
+    db.session.execute(queries.lock_person(), {"visitor_id": visitor.id, "now": now})
 
 
 def visit_by_nonce(nonce):
     """The visit a form with this idempotency key recorded, or None."""
     if not nonce:
         return None
-    return db.session.scalar(_by_nonce(), {"nonce": nonce})
+    return db.session.scalar(queries.by_nonce(), {"nonce": nonce})
 
 
 def check_in(visitor, venue, now, *, method="self", nonce=None, dependents=()):
@@ -277,7 +199,7 @@ def visit_by_ref(ref):
     """The visit with this public reference, or None."""
     if not ref or not REF_PATTERN.fullmatch(ref):
         return None
-    return db.session.scalar(_by_ref(), {"ref": ref})
+    return db.session.scalar(queries.by_ref(), {"ref": ref})
 
 
 def close_if_overdue(visit, now):
@@ -290,7 +212,7 @@ def close_if_overdue(visit, now):
 
 def companions(visit):
     """The visits of the dependents who came with this visit."""
-    return list(db.session.scalars(_companions(), {"lead": visit.id}))
+    return list(db.session.scalars(queries.companions(), {"lead": visit.id}))
 
 
 def history(visitor_ids, now, since):
@@ -299,7 +221,7 @@ def history(visitor_ids, now, since):
     open_visits_for(ids, now)
     return list(
         db.session.scalars(
-            _visits_with_venue()
+            queries.visits_with_venue()
             .where(Visit.visitor_id.in_(ids), Visit.checked_in_at >= since)
             .order_by(Visit.checked_in_at.desc(), Visit.id.desc())
         )

@@ -1,18 +1,11 @@
 """A tracer's case, the exposure windows it marks, and which visitors those windows warn."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..checkin.models import Visit
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
-
-# The contact query scans a venue's check-ins over the hours before a case's stay and keeps those
-# still going on (due_out_at late enough). With due_out_at in the index that filter needs no table
-# row, so a busy market's thousands of check-ins a day cost an index range, not thousands of reads.
-# The columns never change after a check-in, so check-outs do not touch this index.
-VISITS_FOR_CONTACTS = Index("ix_visits_venue_in_due", Visit.venue_id, Visit.checked_in_at, Visit.due_out_at)
 
 
 class Case(db.Model):
