@@ -23,6 +23,20 @@ def _database_url(tmpdir):
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmpdir}/test.sqlite3"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `once` and the browser tests (tests/e2e) run in the SQLite pass only: on
+    PostgreSQL they are deselected (not skipped), as CI runs the suite on both databases."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+
+    def once(item):
+        return item.get_closest_marker("once") is not None or "/e2e/" in f"/{item.nodeid}"
+
+    if any(once(item) for item in items):
+        config.hook.pytest_deselected(items=[item for item in items if once(item)])
+        items[:] = [item for item in items if not once(item)]
+
+
 def base_config(tmpdir, **overrides):
     """The configuration every test app starts from."""
     config = {

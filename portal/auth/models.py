@@ -24,6 +24,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by logout and by any change of the account: sessions carrying an older value end.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Failed logins since the last success, and until when the next attempt must wait.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    login_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     wards = relationship("UserWard", cascade="all, delete-orphan", lazy="selectin")
 

@@ -45,6 +45,9 @@ class Venue(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(20))
     default_stay_minutes: Mapped[int] = mapped_column(Integer, default=60)
     status: Mapped[str] = mapped_column(String(12), default="active")
+    # Why an official suspended or reopened the venue, and when; shown to the owner.
+    status_reason: Mapped[str | None] = mapped_column(String(300))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     short_code: Mapped[str] = mapped_column(String(8), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -63,10 +66,11 @@ class Venue(db.Model):
 
 
 class RetiredToken(db.Model):
-    """A poster token that was replaced; its URL answers 410 Gone."""
+    """A poster token that was replaced; its URL, and the short code printed with it, answer 410."""
 
     __tablename__ = "retired_tokens"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    short_code: Mapped[str | None] = mapped_column(String(8), index=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
     retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
