@@ -5,7 +5,9 @@ import os
 from flask import Flask
 
 from . import config as config_module
-from .extensions import babel, configure_sqlite, csrf, db, limiter, login_manager, migrate
+from .bootstrap import private_directory, private_sqlite_file
+from .extensions import (babel, bound_postgresql_answers, configure_sqlite, csrf, db, limiter,
+                         login_manager, migrate)
 
 
 class ConfigurationError(RuntimeError):
@@ -53,14 +55,17 @@ def _trust_proxies(app):
 
 def _finish_config(app):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        os.makedirs(app.instance_path, exist_ok=True)
+        private_directory(app.instance_path)  # it holds the secrets and the database
         path = os.path.join(app.instance_path, "portal.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    elif uri.startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.postgresql_engine_options(app.config)
     app.config["PORTAL_BASE_URL"] = app.config["PORTAL_BASE_URL"].rstrip("/")
     app.config["RATELIMIT_STORAGE_URI"] = app.config["PORTAL_RATELIMIT_STORAGE_URL"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["PORTAL_TIMEZONE"]
@@ -78,6 +83,8 @@ def _finish_config(app):
         secure = app.config["PORTAL_BASE_URL"].startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_SECURE"] = secure
+    if uri.startswith("sqlite"):
+        private_sqlite_file(uri)  # before SQLite creates it 0644
 
 
 def _init_extensions(app):
@@ -85,6 +92,7 @@ def _init_extensions(app):
 
     configure_sqlite(app)
     db.init_app(app)
+    bound_postgresql_answers(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -141,10 +149,12 @@ def _register_cli(app):
 
     app.cli.add_command(visits_cli)
 
+    from .audit.cli import audit_cli
     from .privacy.cli import data_cli
     from .tracing.cli import tracing_cli
 
     app.cli.add_command(data_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(tracing_cli)
 
     from .officials.cli import users_cli
@@ -154,3 +164,7 @@ def _register_cli(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(registry_cli)
     app.cli.add_command(reports_cli)
+
+    from .venues.cli import venues_cli
+
+    app.cli.add_command(venues_cli)

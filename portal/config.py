@@ -22,8 +22,29 @@ class Defaults:
     # Per IP address: generous, as a carrier's NAT puts many phones behind one address.
     PORTAL_CHECKIN_IP_LIMIT = "600 per minute"
     PORTAL_LOOKUP_LIMIT = "60 per minute"
+    PORTAL_LOGIN_IP_LIMIT = "30 per hour"  # failed logins per IP address
+    # Per account, in the database: after this many failures each further one pauses logins,
+    # from the first pause doubling up to the cap (minutes); a right password resets.
+    PORTAL_LOGIN_FREE_FAILURES = 5
+    PORTAL_LOGIN_PAUSE_MINUTES = 1
+    PORTAL_LOGIN_MAX_PAUSE_MINUTES = 15
+    # New visitor profiles (first-time registrations) per IP address: a carrier's NAT shares an
+    # address between many phones, but each registers once; a script cannot make hundreds a minute.
+    PORTAL_REGISTRATION_IP_LIMIT = "60 per minute;600 per hour"
+    # Staff finding a person by phone and year of birth for an assisted check-in, per staff account.
+    PORTAL_ASSIST_LOOKUP_LIMIT = "30 per hour;100 per day"
+    PORTAL_ASSIST_PICK_SECONDS = 600  # how long the list of matching people may be chosen from
+    # A pass scanned this soon after its holder went out with their household answers "already out".
+    PORTAL_HOUSEHOLD_WINDOW_SECONDS = 120
     PORTAL_SECURE_COOKIES = None  # None: Secure when PORTAL_BASE_URL is https
     PORTAL_SQLITE_BUSY_TIMEOUT_MS = 10000
+    # How long the portal waits on PostgreSQL, in seconds, before it answers 503 instead of
+    # hanging. A frozen server on the same host still acknowledges TCP, so only waits measured
+    # here (not the server's statement_timeout) end a request.
+    PORTAL_DB_CONNECT_TIMEOUT = 5  # to open a connection (libpq: at least 2)
+    PORTAL_DB_QUERY_TIMEOUT = 15  # for any answer during a web request; 0: wait for ever
+    PORTAL_DB_SOCKET_TIMEOUT = 10  # unacknowledged data or a silent peer (TCP user timeout, keep-alive)
+    PORTAL_DB_POOL_TIMEOUT = 10  # for a free connection of the process's pool
     PORTAL_PROXY_COUNT = 0  # reverse proxies in front (nginx: 1) whose X-Forwarded-* to trust
     PORTAL_LOG_LEVEL = "INFO"
 
@@ -55,6 +76,9 @@ ENV_SETTINGS = {
     "PORTAL_CHECKIN_LIMIT": str,
     "PORTAL_CHECKIN_IP_LIMIT": str,
     "PORTAL_LOOKUP_LIMIT": str,
+    "PORTAL_LOGIN_IP_LIMIT": str,
+    "PORTAL_REGISTRATION_IP_LIMIT": str,
+    "PORTAL_ASSIST_LOOKUP_LIMIT": str,
     "PORTAL_SECURE_COOKIES": lambda v: v.lower() in ("1", "true", "yes", "on"),
     "PORTAL_SQLITE_BUSY_TIMEOUT_MS": int,
     "PORTAL_PROXY_COUNT": int,
@@ -68,6 +92,25 @@ def database_url(url):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def postgresql_engine_options(config):
+    """Engine options that bound every wait on PostgreSQL by the PORTAL_DB_* timeouts."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)  # a restarted database: reconnect, don't fail
+    options.setdefault("pool_timeout", config["PORTAL_DB_POOL_TIMEOUT"])
+    connect_args = {"connect_timeout": int(config["PORTAL_DB_CONNECT_TIMEOUT"])}
+    socket_timeout = int(config["PORTAL_DB_SOCKET_TIMEOUT"])
+    if socket_timeout > 0:
+        # A dead host or a cut link: unacknowledged data fails after the TCP user timeout, and
+        # keep-alive probes find an idle pooled connection's peer gone.
+        connect_args.update(
+            tcp_user_timeout=socket_timeout * 1000, keepalives=1, keepalives_idle=socket_timeout,
+            keepalives_interval=max(1, socket_timeout // 3), keepalives_count=3,
+        )
+    connect_args.update(options.get("connect_args") or {})
+    options["connect_args"] = connect_args
+    return options
 
 
 def _parser_for(name):

@@ -1,4 +1,6 @@
 """Extension objects, created unbound and registered by create_app."""
+import functools
+import logging
 import threading
 
 from flask_babel import Babel
@@ -39,6 +41,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={int(_sqlite_busy_timeout_ms)}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten with zeros, so a purged visitor's ciphertext and look-up
+    # hashes do not survive in free space of the file (or of the WAL the purge checkpoints).
+    cursor.execute("PRAGMA secure_delete=ON")
     # Reads through a memory map of the file (shared by every worker through the OS page cache)
     # instead of a read() per page, and a larger private cache: about 5% less CPU per check-in.
     cursor.execute("PRAGMA mmap_size=268435456")
@@ -50,6 +55,63 @@ def configure_sqlite(app):
     """Take the busy timeout from the app's configuration."""
     global _sqlite_busy_timeout_ms
     _sqlite_busy_timeout_ms = app.config["PORTAL_SQLITE_BUSY_TIMEOUT_MS"]
+
+
+def bound_postgresql_answers(app):
+    """Make PostgreSQL connections give up on an answer after PORTAL_DB_QUERY_TIMEOUT in a request.
+
+    libpq has no read timeout: a frozen server (SIGSTOP, a stuck host on loopback) acknowledges
+    TCP and keeps a thread waiting for ever. psycopg waits for every answer (a statement, a
+    fetch, a commit, the pool's ping) in `Connection.wait`, which takes a deadline; the
+    connection is closed when it passes, so SQLAlchemy discards it as disconnected. Commands
+    run outside requests (migrations, reports, the purge) keep waiting, as they may be long.
+    """
+    seconds = app.config["PORTAL_DB_QUERY_TIMEOUT"]
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql" or not seconds:
+        return
+    connection_class = _answer_bounded_connection()
+
+    @event.listens_for(engine, "do_connect")
+    def connect(dialect, connection_record, cargs, cparams):
+        connection = connection_class.connect(*cargs, **cparams)
+        connection.answer_timeout = float(seconds)
+        return connection
+
+    @app.teardown_request
+    def release_connection(exc):
+        # Flask-SQLAlchemy hands the connection back (a ROLLBACK) only once the request is
+        # gone: ended here, that ROLLBACK is bounded too and cannot hold the thread.
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - a dead connection is discarded; the answer is already made
+            logging.getLogger(__name__).warning("database: the request's rollback failed")
+
+
+@functools.cache
+def _answer_bounded_connection():
+    """psycopg's Connection with a deadline on each wait during a request (imported on first use)."""
+    import psycopg
+    from flask import has_request_context
+
+    class AnswerBoundedConnection(psycopg.Connection):
+        answer_timeout = None
+
+        def wait(self, gen, *args, **kwargs):
+            bounded = self.answer_timeout and len(args) < 2 and "timeout" not in kwargs
+            if not (bounded and has_request_context()):
+                return super().wait(gen, *args, **kwargs)
+            try:
+                return super().wait(gen, *args, timeout=self.answer_timeout, **kwargs)
+            except psycopg.errors._WaitTimeout:  # psycopg's "deadline passed" (pinned version)
+                # The answer may still arrive later: this connection must never be read again.
+                self.close()
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {self.answer_timeout:g} s"
+                ) from None
+
+    return AnswerBoundedConnection
 
 
 def _client_ip():

@@ -25,3 +25,19 @@ class AuditEntry(db.Model):
 
     actor = relationship("User", lazy="joined")
     case = relationship("Case", lazy="joined")
+
+
+class AuditMaintenance(db.Model):
+    """While a row exists, the database lets audit entries be changed or deleted.
+
+    The append-only triggers of migration 0008 refuse UPDATE and DELETE on audit_entries unless
+    the transaction sees a row here. Only portal/audit/maintenance.py writes one, inside the
+    transaction that needs it, and deletes it before that transaction commits; other
+    transactions never see it (PostgreSQL) or cannot write meanwhile (SQLite's single writer).
+    """
+
+    __tablename__ = "audit_maintenance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(String(100))

@@ -17,6 +17,15 @@ ACTION_LABELS = {
     "contacts": _l("Listed contacts"),
     "export": _l("Exported contacts"),
     "exposure": _l("Marked an exposure window"),
+    "suspend": _l("Suspended a venue"),
+    "reopen": _l("Reopened a venue"),
+    "assist_lookup": _l("Staff looked a person up by phone and year of birth"),
+    "assist_in": _l("Staff checked a person in (assisted)"),
+    "assist_out": _l("Staff checked a person out (assisted)"),
+    "card": _l("Printed a pass card for someone else"),
+    "expire": _l("Deleted audit entries older than the period given"),
+    "login_unpause": _l("Allowed an account to log in again after wrong passwords"),
+    "new_password": _l("Gave an account a new first password"),
 }
 
 

@@ -1,11 +1,22 @@
-"""Writing and reading audit entries. There is deliberately no function to change or delete one."""
+"""Writing and reading audit entries. Nothing here changes or deletes one (expiry: maintenance.py)."""
 from sqlalchemy import func, select
 
 from ..extensions import db
 from .models import AuditEntry
 
-#: What a tracer did; the audit page shows these labels.
-ACTIONS = ("case", "lookup", "visits", "contacts", "export", "exposure")
+#: What a tracer did with visitors' personal data (the province dashboard counts these).
+TRACER_ACTIONS = ("case", "lookup", "visits", "contacts", "export", "exposure")
+
+#: Every action an entry may record; the audit page shows their labels.
+ACTIONS = (*TRACER_ACTIONS,
+           "suspend", "reopen",
+           # Venue staff: a phone look-up, an assisted check-in or check-out; a pass card
+           # printed for someone else.
+           "assist_lookup", "assist_in", "assist_out", "card",
+           # A province administrator on an account: a login pause lifted, a new first password.
+           "login_unpause", "new_password",
+           # An administrator expired old audit entries (portal/audit/maintenance.py).
+           "expire")
 
 
 def describe(params):
@@ -53,6 +64,9 @@ def entries_page(page, per_page=50, case_id=None):
     return entries, total
 
 
-def entries_since(moment):
-    """How many audit entries were written since `moment`."""
-    return db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.at >= moment))
+def entries_since(moment, actions=TRACER_ACTIONS):
+    """How many audit entries of these actions (by default the tracers') were written since `moment`."""
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEntry)
+        .where(AuditEntry.at >= moment, AuditEntry.action.in_(actions))
+    )

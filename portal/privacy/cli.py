@@ -12,7 +12,7 @@ from ..bootstrap import new_data_key
 from ..extensions import db
 from ..models_base import utcnow
 from .keys import KeyRotationError, rotate
-from .services import MAX_CHUNK, SQLITE_CHUNK, SQLITE_PAUSE, chunking_for, purge
+from .services import MAX_CHUNK, SQLITE_CHUNK, SQLITE_PAUSE, checkpoint_sqlite, chunking_for, purge
 
 log = logging.getLogger(__name__)
 data_cli = AppGroup("data", help="Personal data: retention and encryption key.")
@@ -45,6 +45,14 @@ def purge_command(days, chunk, pause):
         f"Deleted data older than {days} days: {totals['visits']} visits, "
         f"{totals['warnings']} warnings, {totals['visitors']} visitor profiles."
     )
+    db.session.close()  # give the connection back before the checkpoint
+    checkpointed = checkpoint_sqlite()
+    if checkpointed is False:
+        log.warning("purge: the SQLite write-ahead log is busy; deleted rows stay in it until the next run")
+        click.echo("The SQLite write-ahead log was busy and still holds copies of deleted rows: "
+                   "run the purge again.")
+    elif checkpointed:
+        click.echo("The SQLite write-ahead log is checkpointed and emptied.")
 
 
 @data_cli.command("rotate-key")

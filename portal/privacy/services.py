@@ -110,6 +110,20 @@ def purge_visitors(cutoff, limit=MAX_CHUNK):
     return len(ids)
 
 
+def checkpoint_sqlite():
+    """Copy SQLite's write-ahead log into the database file and truncate it; None elsewhere.
+
+    Until then the -wal file keeps earlier copies of every changed page, purged rows included;
+    secure_delete (set on every connection) has already zeroed them in the new pages. Returns
+    True when the log was emptied, False when readers kept it busy (the next run retries).
+    """
+    if db.engine.dialect.name != "sqlite":
+        return None
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        busy, _frames, _copied = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
+
+
 #: The steps of a purge, in order: visits first, so their people may go afterwards.
 STEPS = (("visits", purge_visits), ("warnings", purge_notices), ("visitors", purge_visitors))
 

@@ -2,6 +2,7 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 
+from ..errors import RETRY_AFTER_SECONDS
 from ..extensions import db
 from ..venues.services import is_short_code, normalise_code
 
@@ -32,5 +33,7 @@ def healthz():
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         db.session.rollback()
         database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "error", database=database), status
+    if database == "ok":
+        return jsonify(status="ok", database=database), 200
+    # Answered within PORTAL_DB_CONNECT_TIMEOUT / PORTAL_DB_QUERY_TIMEOUT even when frozen.
+    return jsonify(status="error", database=database), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -97,3 +97,16 @@ def test_the_province_dashboard_links_to_the_log_with_this_weeks_count(client, l
     html = check_page(client.get("/reports/"))
     assert "Nhật ký truy cập dữ liệu cá nhân" in html and 'href="/audit/"' in html
     assert "7 ngày qua: 7." in html
+
+
+def test_the_dashboards_count_is_the_tracers_alone(client, login, make, traced):
+    from portal.audit.services import record
+    from portal.models_base import utcnow
+
+    admin = make.user(role="province_admin")
+    record(admin, None, "login_unpause", {"account": 1}, 0, utcnow())
+    record(make.user(role="ward_official"), None, "suspend", {"venue": "ABC123"}, 0, utcnow())
+    db.session.commit()
+    login(admin)
+    html = check_page(client.get("/reports/"))
+    assert "7 ngày qua: 7." in html
