@@ -5,6 +5,17 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..text import EmailAddress, MaxLength, PhoneField, PlainText, VietnamesePhone
+from .passwords import StrongPassword
+
+#: Every role's name as people say it.
+ROLE_NAMES = {
+    "owner": _l("Venue owner"),
+    "staff": _l("Venue staff"),
+    "checkpoint": _l("Checkpoint officer"),
+    "ward_official": _l("Ward official"),
+    "tracer": _l("Health tracer"),
+    "province_admin": _l("Province administrator"),
+}
 
 
 class SignupForm(FlaskForm):
@@ -27,6 +38,7 @@ class SignupForm(FlaskForm):
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(min=8, max=128, message=_l("Use 8 to 128 characters.")),
+            StrongPassword(),
         ],
     )
     confirm = PasswordField(
@@ -44,4 +56,21 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password."))]
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """A province administrator gives an account a new first password.
+
+    The route sets `password_context` (the account's phone and name) for the strength check.
+    """
+
+    password = PasswordField(
+        _l("New first password"),
+        description=_l("At least 10 characters. Hand it over in person."),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=10, max=128, message=_l("Use 10 to 128 characters.")),
+            StrongPassword(),
+        ],
     )

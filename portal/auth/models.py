@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
     def is_active(self):
         return self.active
 
+    def get_id(self):
+        """What the session and the remember cookie hold: id and session version, so bumping
+        the version (auth.services.end_sessions) ends every session issued before."""
+        return f"{self.id}:{self.session_version or 0}"
+
 
 class UserWard(db.Model):
     """A ward an official is responsible for."""

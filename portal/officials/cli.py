@@ -5,8 +5,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..auth.logins import lift_login_pause
 from ..auth.models import OFFICIAL_ROLES
+from ..auth.passwords import password_problem
+from ..auth.services import user_by_phone
 from ..extensions import db
+from ..models_base import utcnow
 from .services import OfficialError, create_official
 
 users_cli = AppGroup("users", help="Official accounts.")
@@ -18,6 +22,7 @@ MESSAGES = {
     "ward_unknown": "unknown ward code (load the wards first: flask divisions load)",
     "phone_taken": "an account with this phone number already exists",
     "phone": "not a valid Vietnamese phone number",
+    "no_account": "no account has this phone number",
 }
 MIN_PASSWORD = 10
 
@@ -33,6 +38,9 @@ def create_command(role, phone, full_name, wards, password_stdin):
     password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < MIN_PASSWORD:
         raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+    problem = password_problem(password, phone=phone, full_name=full_name)
+    if problem is not None:
+        raise click.ClickException(str(problem))
     try:
         user = create_official(
             role=role, full_name=(full_name.strip() or phone)[:120], phone=phone, password=password,
@@ -43,3 +51,15 @@ def create_command(role, phone, full_name, wards, password_stdin):
         raise click.ClickException(MESSAGES[exc.code]) from exc
     db.session.commit()
     click.echo(f"created {role} {user.phone}")
+
+
+@users_cli.command("unpause")
+@click.option("--phone", required=True, help="The phone number of the account.")
+def unpause_command(phone):
+    """Let an account paused after wrong passwords log in again now (e.g. the last administrator)."""
+    user = user_by_phone(phone)
+    if user is None:
+        raise click.ClickException(MESSAGES["no_account"])
+    lift_login_pause(user, None, utcnow())
+    db.session.commit()
+    click.echo(f"{user.phone} may log in again")

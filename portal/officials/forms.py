@@ -4,13 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
+from ..auth.forms import ROLE_NAMES
+from ..auth.models import OFFICIAL_ROLES
+from ..auth.passwords import StrongPassword
 from ..text import PlainText, VietnamesePhone
 
-ROLE_LABELS = {
-    "ward_official": _l("Ward official"),
-    "tracer": _l("Health tracer"),
-    "province_admin": _l("Province administrator"),
-}
+ROLE_LABELS = {role: ROLE_NAMES[role] for role in OFFICIAL_ROLES}
 
 
 class WardsMixin:
@@ -35,7 +34,8 @@ class OfficialForm(WardsMixin, FlaskForm):
     password = PasswordField(
         _l("First password"), description=_l("At least 10 characters. Give it to the official in person."),
         validators=[DataRequired(_l("Choose a password.")),
-                    Length(min=10, max=128, message=_l("Use 10 to 128 characters."))],
+                    Length(min=10, max=128, message=_l("Use 10 to 128 characters.")),
+                    StrongPassword()],
     )
     wards = SelectMultipleField(
         _l("Wards"), choices=[], validate_choice=False,

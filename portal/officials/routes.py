@@ -1,14 +1,18 @@
 """Province admins manage official accounts."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
+from ..auth.forms import ROLE_NAMES, NewPasswordForm
+from ..auth.logins import lift_login_pause, paused_accounts
+from ..auth.models import User
 from ..divisions.services import wards_of
 from ..extensions import db
+from ..models_base import utcnow
 from ..security import roles_required
 from .forms import ROLE_LABELS, OfficialEditForm, OfficialForm
-from .services import (OfficialError, create_official, official_accounts, official_by_id, set_active,
-                       update_official)
+from .services import (OfficialError, create_official, give_new_password, official_accounts, official_by_id,
+                       set_active, update_official)
 
 bp = Blueprint("officials", __name__, url_prefix="/officials")
 
@@ -32,7 +36,8 @@ def _province():
 @roles_required("province_admin")
 def index():
     """Every official account."""
-    return render_template("officials/index.html", accounts=official_accounts(), roles=ROLE_LABELS)
+    return render_template("officials/index.html", accounts=official_accounts(), roles=ROLE_LABELS,
+                           paused=paused_accounts(utcnow()), role_names=ROLE_NAMES)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -82,7 +87,47 @@ def edit(user_id):
             db.session.commit()
             flash(_("Changes saved."))
             return redirect(url_for("officials.edit", user_id=user.id))
-    return render_template("officials/edit.html", form=form, account=user, roles=ROLE_LABELS)
+    return _edit_page(user, form)
+
+
+def _edit_page(user, form, password_form=None, status=200):
+    return render_template("officials/edit.html", form=form, account=user, roles=ROLE_LABELS, now=utcnow(),
+                           password_form=password_form or NewPasswordForm(formdata=None)), status
+
+
+@bp.route("/<int:user_id>/password", methods=["POST"])
+@roles_required("province_admin")
+def new_password(user_id):
+    """Give an official a new first password: their sessions end and any login pause is lifted."""
+    user = _account(user_id)
+    form = NewPasswordForm()
+    form.password_context = {"phone": user.phone, "full_name": user.full_name, "email": user.email}
+    if not form.validate():
+        edit_form = OfficialEditForm(formdata=None, full_name=user.full_name,
+                                     wards=[w.division_code for w in user.wards])
+        edit_form.set_wards(wards_of(_province()))
+        return _edit_page(user, edit_form, password_form=form, status=422)
+    give_new_password(user, form.password.data, current_user, utcnow())
+    db.session.commit()
+    if user.id == current_user.id:  # the administrator's own: keep them logged in, afresh
+        login_user(user)
+    flash(_("The new first password is set; give it to the person in person. Their sessions have ended."))
+    return redirect(url_for("officials.edit", user_id=user.id))
+
+
+@bp.route("/logins/<int:user_id>/unpause", methods=["POST"])
+@roles_required("province_admin")
+def unpause(user_id):
+    """Let an account whose login is paused after wrong passwords log in again now."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    lift_login_pause(user, current_user, utcnow())
+    db.session.commit()
+    flash(_("%(name)s can log in again now.", name=user.full_name))
+    if official_by_id(user.id) is not None:
+        return redirect(url_for("officials.edit", user_id=user.id))
+    return redirect(url_for("officials.index"))
 
 
 @bp.route("/<int:user_id>/active", methods=["POST"])

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from ..auth.models import OFFICIAL_ROLES, User, UserWard
-from ..auth.services import AccountError, create_user
+from ..auth.services import AccountError, create_user, end_sessions, set_password
 from ..divisions.models import Division
 from ..extensions import db
 
@@ -57,6 +57,8 @@ def update_official(user, *, full_name, ward_codes, province_code):
     for code in codes:
         if code not in current:
             user.wards.append(UserWard(division_code=code))
+    if current != set(codes):  # what the official may see changed: sessions start again
+        end_sessions(user)
     db.session.flush()
     return user
 
@@ -71,9 +73,20 @@ def set_active(user, active, actor):
                 User.role == "province_admin", User.active.is_(True), User.id != user.id))
             if not others:
                 raise OfficialError("account", "last_admin")
+    if user.active != active:
+        end_sessions(user)
     user.active = active
     db.session.flush()
     return user
+
+
+def give_new_password(user, password, actor, now):
+    """A province administrator sets an account's first password again (audited); every
+    session of the account ends and any login pause is lifted."""
+    from ..audit.services import record
+
+    set_password(user, password)
+    record(actor, None, "new_password", {"account": user.id}, 1, now)
 
 
 def official_accounts():

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..auth.passwords import StrongPassword
 from ..passes.forms import birth_year_field, full_name_field
 from ..text import VietnamesePhone
 
@@ -30,15 +31,20 @@ class ScanForm(FlaskForm):
 
 
 class LookupForm(FlaskForm):
+    """A phone number alone finds nobody: the year of birth must match too."""
+
     phone = StringField(
         _l("Phone number"),
         validators=[DataRequired(_l("Enter the person's phone number.")), VietnamesePhone()],
     )
+    birth_year = birth_year_field()
 
 
 class ChooseForm(FlaskForm):
-    phone = HiddenField(validators=[DataRequired(), VietnamesePhone()])
-    person = RadioField(_l("Who is it?"), choices=[], validate_choice=True,
+    # The signed state of the look-up (see staff/assist.py); the choices are opaque handles.
+    state = HiddenField(validators=[DataRequired(), Length(max=400)])
+    # validate_choice=False: the route checks the handle, with a message in the user's language.
+    person = RadioField(_l("Who is it?"), choices=[], validate_choice=False,
                         validators=[DataRequired(_l("Choose the person."))])
     nonce = nonce_field()
 
@@ -64,7 +70,8 @@ class AccountForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         description=_l("At least 8 characters. Give it to them in person."),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
+        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=128, message=_l("Use 8 to 128 characters.")),
+                    StrongPassword()],
     )
 
 

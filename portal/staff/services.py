@@ -5,7 +5,7 @@ Functions flush and never commit; the route or CLI commits once.
 from sqlalchemy import delete, func, select
 
 from ..auth.models import User, VenueStaff
-from ..auth.services import create_user
+from ..auth.services import create_user, end_sessions, set_password
 from ..extensions import db
 from ..text import normalise_phone
 from ..venues.models import Venue
@@ -50,7 +50,8 @@ def _assign(user, venue):
         raise StaffError("already_here")
     db.session.add(VenueStaff(user_id=user.id, venue_id=venue.id))
     user.active = True
-    db.session.flush()
+    # A re-added account starts afresh: no session from before its removal comes back.
+    end_sessions(user)
 
 
 def _existing_account(phone):
@@ -82,7 +83,7 @@ def add_staff(owner, venue, full_name, phone, password):
     if not owners:
         # A former staff account with no venue left: the new owner sets its name and password.
         user.full_name = full_name
-        user.set_password(password)
+        set_password(user, password)
     _assign(user, venue)
     return user, False
 
@@ -93,7 +94,7 @@ def _unassign(user, venue):
     ).rowcount
     if not removed:
         raise StaffError("not_here")
-    db.session.flush()
+    end_sessions(user)  # sessions end at once, not at the next request that checks the venue
 
 
 def remove_staff(venue, user):
@@ -163,4 +164,4 @@ def deactivate_officer(user):
     """Switch an officer's account off and take them off every checkpoint."""
     db.session.execute(delete(VenueStaff).where(VenueStaff.user_id == user.id))
     user.active = False
-    db.session.flush()
+    end_sessions(user)
