@@ -48,7 +48,8 @@ def seed(env, lanes, people):
     with app.app_context():
         now = utcnow()
         ward = wards_of(app.config["PORTAL_PROVINCE"])[0]
-        owner = create_user(role="owner", full_name="Công an tỉnh", phone="0909000000", password=PASSWORD)
+        # Only a province administrator registers a traffic checkpoint.
+        owner = create_user(role="province_admin", full_name="Sở TT&TT", phone="0909000000", password=PASSWORD)
         venue = register_venue(owner, dict(
             name="Chốt kiểm soát QL13", category="checkpoint", registration_number=None,
             address="Quốc lộ 13", ward_code=ward.code, contact_phone=owner.phone, default_stay_minutes=5,

@@ -41,7 +41,8 @@ class Factories:
         return self.user(role="owner", **kw)
 
     def venue(self, owner=None, **kw):
-        owner = owner or self.owner()
+        # Only a province administrator registers a traffic checkpoint.
+        owner = owner or (self.user(role="province_admin") if kw.get("category") == "checkpoint" else self.owner())
         values = dict(
             name="Quán Phở Hương Việt", category="restaurant", registration_number=None,
             address="12 Đường Lê Lợi", ward_code=self.wards(1)[0].code,

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 
+from ..audit.services import record
 from ..crypto import lookup_hash, plain_hash
 from ..extensions import db
 from ..text import clean_text
@@ -96,10 +97,14 @@ def issue_card(actor, full_name, phone, birth_year, now):
     """A printed pass for someone without a smartphone; a lost card is replaced, not duplicated.
 
     Returns (pass, visitor). A person who already has a card with the same name, phone and
-    year of birth gets a new number and the old card stops working.
+    year of birth gets a new number and the old card stops working. Audited: who printed a
+    card and whether it replaced one, never for whom.
     """
     visitor = find_or_create_deviceless(full_name, phone, birth_year, now)
-    return issue_pass(visitor, now, kind="card", issued_by=actor), visitor
+    replaced = active_pass(visitor.id) is not None
+    card = issue_pass(visitor, now, kind="card", issued_by=actor)
+    record(actor, None, "card", {"card": "replacement" if replaced else "new"}, 1, now)
+    return card, visitor
 
 
 def find_pass(token):

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 
-#: Scans that recorded something (or confirmed a scan of moments ago).
-GOOD_OUTCOMES = ("in", "out", "repeat")
+#: Scans that recorded something, confirmed a scan of moments ago, or found the person already
+#: gone out with their household ("household").
+GOOD_OUTCOMES = ("in", "out", "repeat", "household")
 #: Scans that recorded nothing, with the reason shown in red.
 FAILED_OUTCOMES = ("malformed", "mistyped", "venue_code", "unknown", "retired", "forgotten", "inactive")
 OUTCOMES = GOOD_OUTCOMES + FAILED_OUTCOMES

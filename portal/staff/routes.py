@@ -1,18 +1,18 @@
-"""The scanner page, assisted check-in and checkpoint figures (thin: parse, check access, call, render)."""
+"""The scanner page and checkpoint figures (thin: parse, check access, call, render)."""
 import re
 import secrets
+from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db
 from ..models_base import utcnow
-from ..passes.services import deviceless_match
 from ..security import roles_required, venue_for, visible_venues
 from . import figures as figures_module
-from .forms import ChooseForm, LookupForm, PersonForm, ScanForm
-from .scanning import ScanResult, assist, assist_new, assisted_before, people_with_phone, rescan, scan_pass
+from .forms import ScanForm
+from .scanning import ScanResult, rescan, scan_pass
 from .services import venues_of
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -23,7 +23,7 @@ DEVICE_COOKIE = "vaora_scanner"
 _DEVICE = re.compile(r"^[0-9a-f]{12}$")
 
 
-def _device():
+def scanner_device():
     """The scanning browser's lane id from its cookie (a new one when missing)."""
     device = request.cookies.get(DEVICE_COOKIE, "")
     return device if _DEVICE.match(device) else None
@@ -36,10 +36,6 @@ def _with_device(response, device):
             samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response
-
-
-def _lookup_key():
-    return f"staff-lookup:{current_user.get_id()}"
 
 
 @bp.route("/")
@@ -71,20 +67,14 @@ def _commit_keeping_loaded():
         session.expire_on_commit = True
 
 
-def _fresh(form):
+def fresh_form(form):
     """A form shown for a new submission, with its one-time key."""
     form.nonce.data = secrets.token_hex(16)
     return form
 
 
-def _assist_page(venue, lookup=None, person=None, status=200):
-    lookup = lookup or LookupForm(formdata=None, prefix="find")
-    person = person or _fresh(PersonForm(formdata=None))
-    return render_template("staff/assist.html", venue=venue, lookup=lookup, person=person), status
-
-
 def _render_scanner(venue, result, device, status=200):
-    form = _fresh(ScanForm(formdata=None))
+    form = fresh_form(ScanForm(formdata=None))
     body = render_template("staff/scan.html", venue=venue, form=form, result=result)
     response = current_app.make_response((body, status))
     response.headers["Cache-Control"] = "no-store"
@@ -97,7 +87,7 @@ def _render_scanner(venue, result, device, status=200):
 def scan(code):
     """The scanner: one focused input a barcode scanner fills with the pass number and Enter."""
     venue = venue_for(current_user, code)
-    device = _device() or secrets.token_hex(6)
+    device = scanner_device() or secrets.token_hex(6)
     if request.method == "GET":
         return _render_scanner(venue, None, device)
     form = ScanForm()
@@ -105,80 +95,15 @@ def scan(code):
         return _render_scanner(venue, ScanResult("expired"), device, 400)
     raw = (form.token.data or "")[:1000]
     nonce = form.nonce.data
+    window = timedelta(seconds=current_app.config["PORTAL_HOUSEHOLD_WINDOW_SECONDS"])
     try:
-        result = scan_pass(raw, venue, current_user, device, utcnow(), nonce=nonce)
+        result = scan_pass(raw, venue, current_user, device, utcnow(), nonce=nonce, household_window=window)
         _commit_keeping_loaded()
     except IntegrityError:  # this form was submitted before (a reload): undo, toggle nothing
         db.session.rollback()
         result = rescan(raw, venue, utcnow())
         db.session.commit()
     return _render_scanner(venue, result, device)
-
-
-@bp.route("/<code>/assist", methods=["GET"])
-@roles_required(*SCANNER_ROLES)
-def assist_page(code):
-    """Assisted check-in: find a person by phone, or enter their details."""
-    return _assist_page(venue_for(current_user, code))
-
-
-@bp.route("/<code>/assist/lookup", methods=["POST"])
-@roles_required(*SCANNER_ROLES)
-@limiter.limit("60 per hour", key_func=_lookup_key)
-def assist_lookup(code):
-    """Find the people with a phone number; staff see only name and year of birth."""
-    venue = venue_for(current_user, code)
-    lookup = LookupForm(prefix="find")
-    if not lookup.validate():
-        return _assist_page(venue, lookup=lookup, status=422)
-    people = people_with_phone(lookup.phone.data)
-    choose = _fresh(ChooseForm(formdata=None))
-    choose.phone.data = lookup.phone.data
-    return render_template("staff/choose.html", venue=venue, form=choose, people=people)
-
-
-@bp.route("/<code>/assist/confirm", methods=["POST"])
-@roles_required(*SCANNER_ROLES)
-def assist_confirm(code):
-    """Check the chosen person in or out (assisted)."""
-    venue = venue_for(current_user, code)
-    form = ChooseForm()
-    people = people_with_phone(form.phone.data) if form.phone.validate(form) else []
-    form.person.choices = [(p.ref, p.full_name) for p in people]
-    if not people:
-        abort(400)
-    if not form.validate():
-        return render_template("staff/choose.html", venue=venue, form=form, people=people), 422
-    person = next(p for p in people if p.ref == form.person.data)
-    device = _device() or f"u{current_user.id}"
-    try:
-        result = assist(person, venue, current_user, device, utcnow(), form.nonce.data)
-        db.session.commit()
-    except IntegrityError:  # the same form sent twice (a double click): undo, toggle nothing
-        db.session.rollback()
-        result = assisted_before(person, venue, utcnow())
-        db.session.commit()
-    return render_template("staff/assisted.html", venue=venue, result=result)
-
-
-@bp.route("/<code>/assist/new", methods=["POST"])
-@roles_required(*SCANNER_ROLES)
-def assist_enter(code):
-    """Check in a person from the details staff typed in (assisted)."""
-    venue = venue_for(current_user, code)
-    person = PersonForm()
-    if not person.validate():
-        return _assist_page(venue, person=person, status=422)
-    device = _device() or f"u{current_user.id}"
-    details = (person.full_name.data, person.phone.data or None, person.birth_year.data)
-    try:
-        result = assist_new(*details, venue, current_user, device, utcnow(), person.nonce.data)
-        db.session.commit()
-    except IntegrityError:  # the same form sent twice (a double click): undo, record nothing
-        db.session.rollback()
-        result = assisted_before(deviceless_match(*details), venue, utcnow())
-        db.session.commit()
-    return render_template("staff/assisted.html", venue=venue, result=result)
 
 
 @bp.route("/<code>/figures")
@@ -195,4 +120,5 @@ def figures(code):
     )
 
 
+from . import assist_routes  # noqa: E402,F401  (assisted check-in)
 from . import team_routes  # noqa: E402,F401  (staff accounts and checkpoint officers)

@@ -1,30 +1,39 @@
-"""Scanning rules: a pass scan toggles its holder in or out; assisted check-in for people without one.
+"""Scanning rules: a pass scan toggles its holder in or out, naming the household that goes with them.
 
 Every function takes the actor, venue, scanner device and `now`, flushes and never commits.
 """
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
-from ..checkin.services import check_in, check_out, open_visit_for
-from ..crypto import lookup_hash
+from ..checkin.models import Visit
+from ..checkin.services import check_in, check_out, companions, open_visit_for
 from ..extensions import db
 from ..passes import tokens
-from ..passes.services import claim_scan, find_or_create_deviceless, find_pass
+from ..passes.services import claim_scan, find_pass
 from ..visitors.models import Visitor
 from .models import GOOD_OUTCOMES, REASONS, Scan
 
-#: At most this many people are offered for one phone number (a household).
-LOOKUP_LIMIT = 12
+#: Check-outs that a person's own scan answers with "already out with …": not the automatic
+#: close of an overdue visit, nor the close of a check-in elsewhere.
+_LEFT_TOGETHER = ("self", "staff", "assisted")
 
 
 @dataclass
 class ScanResult:
-    """What the scanner page shows: the outcome, and for a good scan the name and direction."""
+    """What the scanner page shows: the outcome, and for a good scan the name and direction.
+
+    `together` names the household members who went out with this person; `with_name` and
+    `at` say whom a person already went out with, and when.
+    """
 
     outcome: str
     name: str | None = None
     direction: str | None = None
+    together: tuple = ()
+    with_name: str | None = None
+    at: datetime | None = None
 
     @property
     def ok(self):
@@ -40,12 +49,17 @@ class ScanResult:
 
 
 def toggle(visitor, venue, now, method):
-    """Check the visitor out when inside this venue, else in (closing a visit elsewhere)."""
+    """Check the visitor out when inside this venue, else in (closing a visit elsewhere).
+
+    Returns (direction, people): on the way out, the household members whose visits closed
+    with this one, so staff can see everyone who left.
+    """
     visit = check_in(visitor, venue, now, method=method)
     if visit.checked_in_at != now:  # check_in found them inside here already: this is the way out
+        going = [v for v in companions(visit) if v.checked_out_at is None]
         check_out(visit, now, method=method)
-        return "out"
-    return "in"
+        return "out", [v.visitor for v in going]
+    return "in", []
 
 
 def direction_now(visitor_id, venue, now):
@@ -54,7 +68,30 @@ def direction_now(visitor_id, venue, now):
     return "in" if current is not None and current.venue_id == venue.id else "out"
 
 
-def _log(venue, actor, device, now, outcome, method, nonce=None):
+def left_with_household(visitor_id, venue, now, window):
+    """The lead's visit if this person just went out here with their household, else None.
+
+    "Just" means within `window` (a timedelta) before `now`; the person's last visit must be the
+    one their lead's check-out closed, at the same moment.
+    """
+    last = db.session.scalar(
+        select(Visit).where(Visit.visitor_id == visitor_id)
+        .order_by(Visit.checked_in_at.desc(), Visit.id.desc()).limit(1)
+    )
+    if (
+        last is None or last.venue_id != venue.id or last.lead_visit_id is None
+        or last.checked_out_at is None or last.out_method not in _LEFT_TOGETHER
+        or not now - window <= last.checked_out_at <= now
+    ):
+        return None
+    lead = db.session.get(Visit, last.lead_visit_id)
+    if lead is None or lead.checked_out_at != last.checked_out_at:
+        return None  # this person went out on their own, not with the household
+    return lead
+
+
+def log_scan(venue, actor, device, now, outcome, method, nonce=None):
+    """Add a row to the scan log (no personal data) and flush: a reused nonce fails here."""
     db.session.add(
         Scan(venue_id=venue.id, user_id=actor.id if actor else None, device=device,
              scanned_at=now, outcome=outcome, method=method, nonce=nonce)
@@ -62,31 +99,44 @@ def _log(venue, actor, device, now, outcome, method, nonce=None):
     db.session.flush()
 
 
-def scan_pass(raw, venue, actor, device, now, nonce=None):
+def scan_pass(raw, venue, actor, device, now, nonce=None, household_window=None):
     """Scan a pass at a venue: toggle its holder, or say in red why not. Returns a ScanResult.
 
     A second scan of the same pass within seconds toggles nothing and answers with the
-    person's current direction. A reloaded scanner page sends its form's `nonce` again: the
-    scan log's unique nonce then fails, the caller rolls back and answers with `rescan`.
+    person's current direction. A pass of someone who went out with their household within
+    `household_window` answers "already out with …" instead of checking them in again.
+    A reloaded scanner page sends its form's `nonce` again: the scan log's unique nonce then
+    fails, the caller rolls back and answers with `rescan`.
     """
-    result = _scan(raw, venue, now)
-    _log(venue, actor, device, now, result.outcome, "staff", nonce)
+    result = _scan(raw, venue, now, household_window)
+    log_scan(venue, actor, device, now, result.outcome, "staff", nonce)
     return result
 
 
-def _scan(raw, venue, now):
-    if venue.status != "active":
-        return ScanResult("inactive")
+def only_out(venue, visitor_id, now):
+    """True when the venue takes nobody in (suspended or closed) and this person is not inside:
+    such a venue still lets the people inside check out, as the visitor pages do."""
+    return venue.status != "active" and direction_now(visitor_id, venue, now) != "in"
+
+
+def _scan(raw, venue, now, household_window):
     try:
         token = tokens.parse(raw)
     except tokens.TokenProblem as problem:
-        return ScanResult(problem.code)
+        return ScanResult("inactive" if venue.status != "active" else problem.code)
     visitor_id = claim_scan(token, venue.id, now)
-    if visitor_id is not None:
-        visitor = db.session.get(Visitor, visitor_id)
-        direction = toggle(visitor, venue, now, "staff")
-        return ScanResult(direction, visitor.full_name, direction)
-    return _not_toggled(find_pass(token), venue, now)
+    if visitor_id is None:
+        return _not_toggled(find_pass(token), venue, now)
+    if only_out(venue, visitor_id, now):
+        return ScanResult("inactive")
+    visitor = db.session.get(Visitor, visitor_id)
+    if household_window:
+        lead = left_with_household(visitor_id, venue, now, household_window)
+        if lead is not None:
+            return ScanResult("household", visitor.full_name, "out",
+                              with_name=lead.visitor.full_name, at=lead.checked_out_at)
+    direction, people = toggle(visitor, venue, now, "staff")
+    return ScanResult(direction, visitor.full_name, direction, together=tuple(p.full_name for p in people))
 
 
 def _not_toggled(card, venue, now):
@@ -107,63 +157,3 @@ def rescan(raw, venue, now):
     except tokens.TokenProblem as problem:
         return ScanResult(problem.code)
     return _not_toggled(find_pass(token), venue, now)
-
-
-def people_with_phone(phone):
-    """Visitors with this phone number and their household members, for staff to confirm.
-
-    Staff see only each person's name and year of birth.
-    """
-    leads = list(
-        db.session.scalars(
-            select(Visitor).where(Visitor.phone_hash == lookup_hash(phone)).order_by(Visitor.id).limit(LOOKUP_LIMIT)
-        )
-    )
-    people = list(leads)
-    lead_ids = [v.id for v in leads]
-    if lead_ids:
-        people += db.session.scalars(
-            select(Visitor).where(Visitor.lead_id.in_(lead_ids)).order_by(Visitor.id).limit(LOOKUP_LIMIT)
-        )
-    seen, unique = set(), []
-    for person in people:
-        if person.id not in seen:
-            seen.add(person.id)
-            unique.append(person)
-    return unique[:LOOKUP_LIMIT]
-
-
-def assist(visitor, venue, actor, device, now, nonce=None):
-    """Staff check a person in or out by hand (the visit is marked assisted).
-
-    A form sent twice (same `nonce`) fails on the scan log's unique nonce; the caller rolls
-    back and answers with `assisted_before`.
-    """
-    if venue.status != "active":
-        result = ScanResult("inactive")
-    else:
-        direction = toggle(visitor, venue, now, "assisted")
-        result = ScanResult(direction, visitor.full_name, direction)
-    _log(venue, actor, device, now, result.outcome, "assisted", nonce)
-    return result
-
-
-def assist_new(full_name, phone, birth_year, venue, actor, device, now, nonce=None):
-    """Check in someone from details staff typed in; a person entered before is reused."""
-    if venue.status != "active":
-        result = ScanResult("inactive")
-        _log(venue, actor, device, now, result.outcome, "assisted", nonce)
-        return result
-    visitor = find_or_create_deviceless(full_name, phone, birth_year, now)
-    return assist(visitor, venue, actor, device, now, nonce)
-
-
-def assisted_before(visitor, venue, now):
-    """The answer to an assisted form sent again: the person's direction now, nothing recorded.
-
-    `visitor` is None for someone entered without a phone number: they can only have been
-    checked in.
-    """
-    if visitor is None:
-        return ScanResult("repeat", None, "in")
-    return ScanResult("repeat", visitor.full_name, direction_now(visitor.id, venue, now))

@@ -67,6 +67,11 @@ class VenueForm(FlaskForm):
         ],
     )
 
+    def set_categories(self, allowed):
+        """Offer only the kinds of place this account may register (the service checks again)."""
+        offered = [(c, CATEGORIES[c]) for c in allowed if c in CATEGORIES]
+        self.category.choices = offered if len(offered) == 1 else [("", _l("Choose…"))] + offered
+
     def set_wards(self, wards):
         """Offer the loaded wards of the province (a plain select works without JavaScript)."""
         self.ward_code.choices = [("", _l("Choose…"))] + [(w.code, w.name) for w in wards]

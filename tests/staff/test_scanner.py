@@ -203,6 +203,22 @@ def test_a_suspended_venue_records_nothing(client, scanner):
     assert db.session.scalar(select(func.count(Visit.id))) == 0
 
 
+def test_a_suspended_venue_still_lets_the_people_inside_out(client, scanner, clock):
+    inside, outside = person("Người Ở Trong"), person("Người Ở Ngoài")
+    inside_token, outside_token = with_pass(inside), with_pass(outside)
+    check_page(scanner(inside_token))
+    scanner.venue.status = "suspended"
+    db.session.commit()
+
+    clock[0] += timedelta(minutes=5)
+    html = check_page(scanner(inside_token))
+    assert "scan-ok" in html and "RA" in html
+    [visit] = visits_of(inside)
+    assert visit.checked_out_at == clock[0] and visit.out_method == "staff"
+    html = check_page(scanner(outside_token))
+    assert "scan-bad" in html and visits_of(outside) == []
+
+
 def test_staff_see_only_the_name(client, scanner):
     visitor = person("Hoàng Văn Chí", phone="0912888777", birth_year=1961)
     html = scanner(with_pass(visitor)).get_data(as_text=True)
