@@ -67,7 +67,7 @@ def contacts_command(as_phone, reference, purpose, phone, id_number, date_from, 
     minutes = minutes or config["PORTAL_CONTACT_MINUTES"]
     profiles = same_person_ids(person)
     groups = find_contacts(person_visits(profiles, *bounds), rule=rule, minutes=minutes,
-                           cutoff=retention_cutoff(now, retention), exclude_visitor_ids=profiles)
+                           cutoff=retention_cutoff(now, retention), now=now, exclude_visitor_ids=profiles)
     body, _mimetype, count = export.render(kind, groups, tz_name, "Contacts")
     params = {"from": first.isoformat(), "to": last.isoformat(), "rule": rule,
               "minutes": minutes if rule == "overlap" else None, "format": kind, "via": "cli"}

@@ -3,8 +3,11 @@
 Rules
 - "overlap": stays that overlap the case's stay by at least N minutes.
 - "hour": check-ins within one hour before or after the case's check-in (PC-Covid's rule).
-An open or automatically closed visit counts as lasting the venue's default stay, which is
-`due_out_at` (check-in time plus the default stay when the person came in).
+Only time that has passed counts: a stay ends at its real check-out; a visit closed automatically
+ends at `due_out_at` (check-in plus the venue's default stay), marked as estimated; a visit still
+open ends at the time of the query (`now`) or its due time, whichever is earlier, never at its
+projected exit. So one query on the same data at the same `now` always gives the same answer,
+and a later check-out changes nothing that was counted before it.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,11 +42,29 @@ class VisitRow(NamedTuple):
     out_method: str | None
 
 
-def effective_end(visit):
-    """When a visit ended for contact tracing: its check-out, or the default stay if none."""
-    if visit.checked_out_at is None or visit.out_method == "auto":
-        return visit.due_out_at
-    return visit.checked_out_at
+class StayEnd(NamedTuple):
+    """Where a stay's counted time ends at a moment, and how that end is known."""
+
+    at: datetime
+    estimated: bool  # no real check-out: the due time, or `now` for a stay still going on
+    inside: bool  # still checked in at `now` (`at` is `now`)
+
+
+def stay_end(visit, now):
+    """The end of a visit's counted time at `now`: its real check-out if it happened by then,
+    else its due time once passed, else `now` itself."""
+    real = None if visit.out_method == "auto" else visit.checked_out_at
+    if real is not None and real <= now:
+        return StayEnd(real, False, False)
+    if visit.due_out_at <= now:
+        return StayEnd(visit.due_out_at, True, False)
+    # A check-out recorded after `now` (a query at an earlier clock) had not happened yet either.
+    return StayEnd(now, True, True)
+
+
+def effective_end(visit, now):
+    """When a visit's counted time ends at `now` (see stay_end)."""
+    return stay_end(visit, now).at
 
 
 def overlap(a_start, a_end, b_start, b_end):
@@ -68,6 +89,7 @@ class Contact:
     overlap_minutes: int
     ends_at: datetime
     estimated_end: bool
+    inside: bool = False  # still checked in when the list was made
     lead: Visitor | None = None
     household: bool = False
 
@@ -79,6 +101,7 @@ class VenueGroup:
     venue: object
     case_visits: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
+    case_ends: dict = field(default_factory=dict)  # case visit id -> StayEnd
 
 
 # One statement per rule, built once: SQLAlchemy caches its compiled form, and each case visit
@@ -109,11 +132,11 @@ def _rows():
     )
 
 
-def _params(case_visit, rule, minutes, cutoff):
+def _params(case_visit, rule, minutes, cutoff, now):
     """The index range, and the earliest end, that can hold contacts of one case visit."""
-    start, end = case_visit.checked_in_at, effective_end(case_visit)
+    start, end = case_visit.checked_in_at, effective_end(case_visit, now)
     if rule == "hour":
-        return dict(venue_id=case_visit.venue_id, in_from=max(start - HOUR, cutoff), in_to=start + HOUR,
+        return dict(venue_id=case_visit.venue_id, in_from=max(start - HOUR, cutoff), in_to=min(start + HOUR, now),
                     end_from=cutoff)
     need = timedelta(minutes=minutes)
     lookback = max(MAX_STAY, timedelta(minutes=case_visit.venue.default_stay_minutes))
@@ -121,13 +144,13 @@ def _params(case_visit, rule, minutes, cutoff):
                 end_from=start + need)
 
 
-def contact_query(case_visit, rule, minutes, cutoff):
+def contact_query(case_visit, rule, minutes, cutoff, now):
     """Step 1's select() for one case visit, with its parameters bound (for EXPLAIN)."""
-    return _candidates().params(**_params(case_visit, rule, minutes, cutoff))
+    return _candidates().params(**_params(case_visit, rule, minutes, cutoff, now))
 
 
-def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_ids=()):
-    """Contacts of the case's visits, grouped by venue in the order the case visited them.
+def find_contacts(case_visits, *, rule, minutes, cutoff, now, exclude_visitor_ids=()):
+    """Contacts of the case's visits at `now`, grouped by venue in the order the case visited them.
 
     `exclude_visitor_ids` are the case person's own profiles (their household stays in).
     """
@@ -136,10 +159,12 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_ids=())
     case_ids = {v.id for v in case_visits}
     by_venue = {}
     for case_visit in case_visits:
-        by_venue.setdefault(case_visit.venue_id, VenueGroup(venue=case_visit.venue)).case_visits.append(case_visit)
+        group = by_venue.setdefault(case_visit.venue_id, VenueGroup(venue=case_visit.venue))
+        group.case_visits.append(case_visit)
+        group.case_ends[case_visit.id] = stay_end(case_visit, now)
     candidates = {}  # visit id -> the earliest end that could make it a contact
     for case_visit in case_visits:
-        params = _params(case_visit, rule, minutes, cutoff)
+        params = _params(case_visit, rule, minutes, cutoff, now)
         for visit_id in db.session.scalars(_candidates(), params):
             if visit_id not in case_ids:
                 candidates[visit_id] = min(params["end_from"], candidates.get(visit_id, params["end_from"]))
@@ -151,17 +176,17 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_ids=())
         end_from = min(candidates[visit_id] for visit_id in batch)
         for row in db.session.execute(_rows(), {"ids": batch, "end_from": end_from, "exclude": exclude}):
             visit = VisitRow(*row)
-            best = _best_match(visit, by_venue[visit.venue_id].case_visits, rule, minutes)
+            best = _best_match(visit, by_venue[visit.venue_id], rule, minutes, now)
             if best is not None:
                 found[visit.id] = (visit, *best)
     people = _visitors({visit.visitor_id for visit, _, _ in found.values()})
     for visit, case_visit, minutes_ in found.values():
         visitor = people[visit.visitor_id]
         lead = people.get(visitor.lead_id) if visitor.lead_id else None
+        end = stay_end(visit, now)
         by_venue[visit.venue_id].contacts.append(Contact(
             visit=visit, visitor=visitor, case_visit=case_visit, overlap_minutes=minutes_,
-            ends_at=effective_end(visit),
-            estimated_end=visit.checked_out_at is None or visit.out_method == "auto",
+            ends_at=end.at, estimated_end=end.estimated, inside=end.inside,
             lead=lead, household=visitor.lead_id in exclude_visitor_ids,
         ))
     for group in by_venue.values():
@@ -169,12 +194,14 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, exclude_visitor_ids=())
     return list(by_venue.values())
 
 
-def _best_match(visit, case_visits, rule, minutes):
+def _best_match(visit, group, rule, minutes, now):
     """(case visit, overlap minutes) with the longest overlap under the rule, or None."""
-    start, end = visit.checked_in_at, effective_end(visit)
+    start, end = visit.checked_in_at, effective_end(visit, now)
+    if start > now:  # recorded after the moment asked about (a query at an earlier clock)
+        return None
     best = None
-    for case_visit in case_visits:
-        case_start, case_end = case_visit.checked_in_at, effective_end(case_visit)
+    for case_visit in group.case_visits:
+        case_start, case_end = case_visit.checked_in_at, group.case_ends[case_visit.id].at
         if not is_contact(rule, minutes, case_start, case_end, start, end):
             continue
         minutes_ = int(overlap(case_start, case_end, start, end).total_seconds() // 60)

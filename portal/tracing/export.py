@@ -6,11 +6,16 @@ from flask_babel import gettext as _
 
 from ..exports import to_csv, to_xlsx
 from ..text import display_phone
-from .contacts import effective_end
 
 
 def _local(value, tz):
     return value.astimezone(tz).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def _estimated(contact):
+    if contact.inside:
+        return _("yes, still here when the list was made")
+    return _("yes") if contact.estimated_end else _("no")
 
 
 def contact_header():
@@ -31,10 +36,10 @@ def contact_rows(groups, tz_name):
             phone = c.visitor.phone or (c.lead.phone if c.lead else None)
             yield [
                 venue.name, venue.short_code, venue.ward.name if venue.ward else venue.ward_code,
-                _local(c.case_visit.checked_in_at, tz), _local(effective_end(c.case_visit), tz),
+                _local(c.case_visit.checked_in_at, tz), _local(group.case_ends[c.case_visit.id].at, tz),
                 c.visitor.full_name, display_phone(phone) if phone else "", c.visitor.birth_year,
                 c.lead.full_name if c.lead else "", _local(c.visit.checked_in_at, tz), _local(c.ends_at, tz),
-                _("yes") if c.estimated_end else _("no"), c.overlap_minutes,
+                _estimated(c), c.overlap_minutes,
                 _("yes") if c.household else _("no"),
             ]
 

@@ -11,10 +11,12 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import load_only
 
 from ..checkin.models import Visit
 from ..extensions import db
-from .contacts import MAX_STAY
+from ..visitors.models import Visitor
+from .contacts import MAX_STAY, stay_end
 from .models import Exposure, ExposureNotice
 from .services import TracingError, retention_cutoff, same_person_ids
 
@@ -55,10 +57,14 @@ def exposed_visitor_ids(venue_id, starts_at, ends_at, cutoff, exclude_visitor_id
     )
     found = set()
     for visitor_id, checked_in_at, due_out_at, checked_out_at, out_method in rows:
-        end = due_out_at if checked_out_at is None or out_method == "auto" else checked_out_at
-        if end > starts_at and visitor_id not in exclude_visitor_ids:
+        if _warn_end(due_out_at, checked_out_at, out_method) > starts_at and visitor_id not in exclude_visitor_ids:
             found.add(visitor_id)
     return found
+
+
+def _warn_end(due_out_at, checked_out_at, out_method):
+    """The end of a stay for warning: without a real check-out, the whole usual stay (warn wide)."""
+    return due_out_at if checked_out_at is None or out_method == "auto" else checked_out_at
 
 
 def create_exposure(actor, case, venue, starts_at, ends_at, advice, *, now, retention_days):
@@ -121,12 +127,52 @@ def exposures_for(visitor_ids, cutoff):
     return db.session.scalars(_exposures(), {"ids": ids, "cutoff": cutoff}).all()
 
 
+@cache
+def _own_visits():
+    """The visits of the warned people among `ids` that overlapped one exposure window."""
+    warned = select(ExposureNotice.visitor_id).where(
+        ExposureNotice.exposure_id == bindparam("exposure"),
+        ExposureNotice.visitor_id.in_(bindparam("ids", expanding=True)),
+    )
+    return (
+        select(Visit.id, Visit.visitor_id, Visit.checked_in_at, Visit.due_out_at, Visit.checked_out_at,
+               Visit.out_method)
+        .where(
+            Visit.visitor_id.in_(warned),
+            Visit.venue_id == bindparam("venue"),
+            Visit.checked_in_at >= bindparam("in_from"),
+            Visit.checked_in_at < bindparam("in_to"),
+            Visit.due_out_at > bindparam("starts"),
+        )
+        .order_by(Visit.checked_in_at, Visit.id)
+    )
+
+
+def own_stays(exposure, visitor_ids, now, *, with_names):
+    """The stays of these warned people at the exposure's venue that overlapped its window:
+    [(name or None, checked-in time, StayEnd)], the person's own times rather than the window."""
+    visits = [
+        v for v in db.session.execute(_own_visits(), {
+            "exposure": exposure.id, "ids": list(visitor_ids), "venue": exposure.venue_id,
+            "in_from": exposure.starts_at - MAX_STAY, "in_to": exposure.ends_at, "starts": exposure.starts_at})
+        if _warn_end(v.due_out_at, v.checked_out_at, v.out_method) > exposure.starts_at
+    ]
+    names = {}
+    if with_names and visits:
+        names = {p.id: p.full_name for p in db.session.scalars(
+            select(Visitor).options(load_only(Visitor.id, Visitor.full_name))
+            .where(Visitor.id.in_(sorted({v.visitor_id for v in visits}))))}
+    return [(names.get(v.visitor_id), v.checked_in_at, stay_end(v, now)) for v in visits]
+
+
 def visitor_notices(visitor_ids, now):
-    """The `visitor_notices` hook: one warning per exposure window that concerns these visitors."""
+    """The `visitor_notices` hook: one warning per exposure window that concerns these visitors,
+    with their own times at the venue."""
     cutoff = retention_cutoff(now, current_app.config["PORTAL_RETENTION_DAYS"])
-    exposures = exposures_for(list(visitor_ids), cutoff)
+    ids = [i for i in visitor_ids if i is not None]
+    household = len(set(ids)) > 1
     return [
-        Markup(render_template("tracing/_notice.html", exposure=e, advice=ADVICE[e.advice],
-                               household=len(set(visitor_ids)) > 1))
-        for e in exposures
+        Markup(render_template("tracing/_notice.html", exposure=e, advice=ADVICE[e.advice], household=household,
+                               stays=own_stays(e, ids, now, with_names=household)))
+        for e in exposures_for(ids, cutoff)
     ]

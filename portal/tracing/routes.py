@@ -186,7 +186,7 @@ def _contacts(case):
     retention, _tz = _settings()
     profiles = same_person_ids(case.visitor)
     groups = find_contacts(person_visits(profiles, *bounds), rule=form.rule.data, minutes=form.minutes.data,
-                           cutoff=retention_cutoff(now, retention), exclude_visitor_ids=profiles)
+                           cutoff=retention_cutoff(now, retention), now=now, exclude_visitor_ids=profiles)
     return form, groups, now
 
 

@@ -9,6 +9,7 @@ import json
 import os
 import pathlib
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -17,6 +18,22 @@ import time
 from urllib.parse import urlencode, urlsplit
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@contextlib.contextmanager
+def redis_counters():
+    """(store, key prefix) for one test's rate-limit counters in Redis; its keys go afterwards."""
+    import redis
+
+    store = redis.Redis.from_url(REDIS_URL)
+    store.ping()
+    prefix = "vaora-test-" + secrets.token_hex(6)
+    try:
+        yield store, prefix
+    finally:
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
 
 
 def free_port():

@@ -1,16 +1,10 @@
 """Rate limits on check-in POSTs and code look-ups, per device and per IP address; a friendly
 429 page; counters shared by two app processes through Redis."""
-import os
-import secrets
-
 import pytest
-import redis
 
 from ..conftest import base_config, check_page
 from .helpers import count_visits, hidden_fields, register, tap_check_in, venue_url
-from .processes import Browser, app_process, hidden_inputs
-
-REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from .processes import REDIS_URL, Browser, app_process, hidden_inputs, redis_counters
 
 
 @pytest.fixture
@@ -76,15 +70,12 @@ def test_limits_are_off_when_disabled(client, make):
 
 
 def test_counters_are_shared_by_two_app_processes_through_redis(db_dir, make):
-    store = redis.Redis.from_url(REDIS_URL)
-    store.ping()
-    prefix = "vaora-test-" + secrets.token_hex(6)
-    config = base_config(db_dir, RATELIMIT_ENABLED=True, PORTAL_RATELIMIT_STORAGE_URL=REDIS_URL,
-                         RATELIMIT_KEY_PREFIX=prefix, PORTAL_CHECKIN_LIMIT="4 per minute",
-                         PORTAL_CHECKIN_IP_LIMIT="4 per minute",
-                         PORTAL_LOOKUP_LIMIT="3 per minute")
     venues = [make.venue(name=f"Điểm {i}") for i in range(6)]
-    try:
+    with redis_counters() as (store, prefix):
+        config = base_config(db_dir, RATELIMIT_ENABLED=True, PORTAL_RATELIMIT_STORAGE_URL=REDIS_URL,
+                             RATELIMIT_KEY_PREFIX=prefix, PORTAL_CHECKIN_LIMIT="4 per minute",
+                             PORTAL_CHECKIN_IP_LIMIT="4 per minute",
+                             PORTAL_LOOKUP_LIMIT="3 per minute")
         with app_process(config) as first, app_process(config) as second:
             servers = [Browser(first), Browser(second)]
             phone = servers[0]
@@ -104,9 +95,6 @@ def test_counters_are_shared_by_two_app_processes_through_redis(db_dir, make):
             codes = [looker[i % 2].get(f"/c/{venues[0].short_code}")[0] for i in range(4)]
             assert codes == [200, 200, 200, 429]
         assert count_visits() == 4
-    finally:
-        for key in store.scan_iter(f"*{prefix}*"):
-            store.delete(key)
 
 
 def test_check_ins_go_on_when_redis_is_unreachable(make_app, make):

@@ -21,7 +21,8 @@ def test_tracer_finds_contacts_exports_and_warns_a_visitor(serve, new_page, make
     venue = make.venue(name="Chợ Thủ Dầu Một - Cổng chính", address="1 Đường Bạch Đằng")
     tracer = make.user(role="tracer", name="Bác sĩ Lan")
 
-    # A visitor checks in from their phone; the confirmed case had been inside for ten minutes.
+    # A visitor checks in from their phone; they had come 25 minutes ago and the confirmed case half
+    # an hour ago, both still inside: 25 minutes together by now (only time passed counts).
     visitor = new_page(server=server)
     visitor.goto(f"/v/{venue.token}")
     visitor.fill("#full_name", "Trần Thị Bích")
@@ -31,11 +32,11 @@ def test_tracer_finds_contacts_exports_and_warns_a_visitor(serve, new_page, make
     expect(visitor).to_have_url(re.compile(r"/visit/"))
     db.session.rollback()
     visit = db.session.scalar(select(Visit))
-    visit.checked_in_at -= timedelta(minutes=5)  # the case's window below is marked minutes later
-    visit.due_out_at -= timedelta(minutes=5)
+    visit.checked_in_at -= timedelta(minutes=25)  # the case's window below is marked minutes later
+    visit.due_out_at -= timedelta(minutes=25)
     db.session.commit()
     case_person = people.person("Nguyễn Văn Ca", phone="0987 000 111", created=people.now - timedelta(days=1))
-    people.visit(case_person, venue, people.now - timedelta(minutes=10))
+    people.visit(case_person, venue, people.now - timedelta(minutes=30))
 
     page = new_page(server=server, width=1024, height=900)
     page.goto("/auth/login")

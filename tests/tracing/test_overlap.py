@@ -71,7 +71,7 @@ def test_contact_rules_in_the_database(make, people, label, stay, case, other, r
     people.visit(f0, venue, t(case[0]), t(case[1]))
     people.visit(f1, venue, t(other[0]), t(other[1]))
     groups = find_contacts(person_visits([f0.id], base - timedelta(days=1), people.now), rule=rule, minutes=minutes,
-                           cutoff=people.now - timedelta(days=28), exclude_visitor_ids=[f0.id])
+                           cutoff=people.now - timedelta(days=28), now=people.now, exclude_visitor_ids=[f0.id])
     found = [(c.visitor.full_name, c.overlap_minutes) for g in groups for c in g.contacts]
     assert found == ([] if expected is None else [("Người Khác", expected)])
 
@@ -85,7 +85,7 @@ def test_dependents_are_contacts_with_their_leads_phone(make, people):
     people.visit(f0, venue, base, base + timedelta(minutes=60))
     people.visit(mother, venue, base + timedelta(minutes=20), base + timedelta(minutes=50), dependents=[child])
     groups = find_contacts(person_visits([f0.id], base - timedelta(hours=1), people.now), rule="overlap",
-                           minutes=15, cutoff=people.now - timedelta(days=28), exclude_visitor_ids=[f0.id])
+                           minutes=15, cutoff=people.now - timedelta(days=28), now=people.now, exclude_visitor_ids=[f0.id])
     contacts = {c.visitor.full_name: c for c in groups[0].contacts}
     assert set(contacts) == {"Mẹ", "Con Nhỏ"}
     assert contacts["Con Nhỏ"].lead.phone == "+84987654321"
@@ -100,7 +100,7 @@ def test_the_case_household_is_marked_and_the_case_itself_excluded(make, people)
     son = people.dependent(f0, "Con Trai")
     people.visit(f0, venue, base, base + timedelta(minutes=40), dependents=[son])
     groups = find_contacts(person_visits([f0.id], base - timedelta(hours=1), people.now), rule="overlap",
-                           minutes=15, cutoff=people.now - timedelta(days=28), exclude_visitor_ids=[f0.id])
+                           minutes=15, cutoff=people.now - timedelta(days=28), now=people.now, exclude_visitor_ids=[f0.id])
     [contact] = groups[0].contacts
     assert contact.visitor.full_name == "Con Trai" and contact.household
 
@@ -115,7 +115,7 @@ def test_contacts_are_grouped_by_venue_in_visit_order_and_ignore_other_venues(ma
     people.visit(b, market, base + timedelta(minutes=10), base + timedelta(minutes=55))
     people.visit(c, elsewhere, base, base + timedelta(hours=3))
     groups = find_contacts(person_visits([f0.id], base - timedelta(hours=1), people.now), rule="overlap",
-                           minutes=15, cutoff=people.now - timedelta(days=28), exclude_visitor_ids=[f0.id])
+                           minutes=15, cutoff=people.now - timedelta(days=28), now=people.now, exclude_visitor_ids=[f0.id])
     assert [(g.venue.name, [x.visitor.full_name for x in g.contacts]) for g in groups] == [
         ("Chợ", ["Bình"]), ("Quán cà phê", ["An"])]
     assert groups[1].contacts[0].overlap_minutes == 60
@@ -129,5 +129,5 @@ def test_rows_older_than_retention_are_never_contacts(make, people):
     people.visit(f0, venue, old + timedelta(minutes=31), old + timedelta(minutes=60))
     cutoff = people.now - timedelta(days=28)
     groups = find_contacts(person_visits([f0.id], cutoff, people.now), rule="overlap", minutes=15,
-                           cutoff=cutoff, exclude_visitor_ids=[f0.id])
+                           cutoff=cutoff, now=people.now, exclude_visitor_ids=[f0.id])
     assert [c for g in groups for c in g.contacts] == []
