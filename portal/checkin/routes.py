@@ -4,6 +4,7 @@ Visitor pages never use the Flask session: the device cookie identifies the brow
 the CSRF token (see visitors/device.py); a form nonce makes a retried POST record one visit.
 """
 import secrets
+from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -11,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import csrf, db, limiter
 from ..models_base import utcnow
-from ..venues.services import venue_by_token
+from ..venues.services import is_retired_code, venue_by_token
 from ..visitors import device
 from ..visitors.forms import ActionForm, VisitorForm, usable_nonce
 from ..visitors.panels import notices_for
+from ..visitors.registrations import check_setting, take_registration
 from ..visitors.services import (
     dependents_of, device_among, device_for, household_ids, owns_visit, register_visitor,
     remember_device,
@@ -82,6 +84,8 @@ def by_code(code):
     """A short code typed by hand: the same page as the QR link."""
     venue = services.venue_by_short_code(code)
     if venue is None:
+        if is_retired_code(code):  # printed on a retired poster: the same answer as its old QR
+            return render_template("public/token_retired.html"), 410
         return render_template("public/code_not_found.html", code=code[:20]), 404
     return _venue_page(venue, url_for("checkin.by_code", code=venue.short_code))
 
@@ -150,6 +154,10 @@ def _first_time(venue, action, now, token, replacing, taken):
     """The short form: name, phone and year of birth, then the first check-in."""
     form = VisitorForm()
     if form.validate_on_submit() and not taken:
+        # Counted before anything is written: past the limit, nothing of this person is saved.
+        wait = take_registration(device.ip_key())
+        if wait is not None:
+            return _registrations_refused(action, now, wait)
         nonce = usable_nonce(form.nonce.data) or new_nonce()
         new_token = device.derived_token(token, nonce)
         visitor = register_visitor(form.full_name.data, form.phone.data, form.birth_year.data, now)
@@ -165,6 +173,16 @@ def _first_time(venue, action, now, token, replacing, taken):
         "checkin/venue.html", venue=venue, action=action, form=form, person=None,
         replacing=replacing, expired=taken, cookies_off=_cookies_off(), notices=(),
     )
+
+
+def _registrations_refused(action, now, wait):
+    """Too many first-time registrations from this network: a clear page, a 429, nothing saved."""
+    db.session.rollback()
+    response = current_app.make_response((
+        render_template("visitors/registrations_limited.html", action=action, until=now + timedelta(seconds=wait)),
+        429))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _commit_then(ref, token):
@@ -278,5 +296,6 @@ def venue_panel(venue):
 
 
 def init_app(app):
-    """Register the owner's venue panel."""
+    """Register the owner's venue panel; check the registration limit's setting."""
+    check_setting(app)
     app.extensions.setdefault("venue_panels", []).append(venue_panel)

@@ -2,21 +2,44 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from ..extensions import db
+from ..models_base import utcnow
+from ..venues.services import VenueError, reopen_venue, suspend_venue
 from .models import ACTIONS, Establishment, FollowUp
 
 STUCK_AFTER = 3  # reminders after which a place still not registered needs another kind of action
 
 
+#: Follow-ups that are decisions: recording one changes the venue's status (VenueError if it cannot).
+DECISIONS = {"suspended": suspend_venue, "reopened": reopen_venue}
+
+
+def decided_venue(action, *, establishment=None, venue=None):
+    """The venue a decision would change: the venue itself, or the establishment's matched venue."""
+    if action not in DECISIONS:
+        return None
+    return venue if venue is not None else establishment.venue
+
+
 def record_follow_up(actor, *, action, action_on, note="", establishment=None, venue=None, now=None):
-    """Record an action on an establishment or a venue (exactly one); the caller checked scope."""
+    """Record an action on an establishment or a venue (exactly one); the caller checked scope.
+
+    "suspended" and "reopened" take effect on the venue (the note is the reason the owner reads);
+    a rule that stops them raises VenueError before anything is written. On an establishment
+    without a venue they are recorded only.
+    """
     if action not in ACTIONS:
         raise ValueError("unknown action")
     if (establishment is None) == (venue is None):
         raise ValueError("give an establishment or a venue")
     place = establishment or venue
+    target = decided_venue(action, establishment=establishment, venue=venue)
+    if target is not None:
+        DECISIONS[action](actor, target, note, now or utcnow())
+    elif action == "suspended" and not (note or "").strip():
+        raise VenueError("reason", "reason_required")
     follow_up = FollowUp(
         ward_code=place.ward_code, establishment_id=establishment.id if establishment else None,
         venue_id=venue.id if venue else None, action=action, action_on=action_on,
@@ -79,12 +102,20 @@ def last_actions(key, ids, ward_code=None):
 
 
 def history(*, establishment=None, venue=None):
-    """Every follow-up of one place, newest first."""
-    query = select(FollowUp).order_by(FollowUp.action_on.desc(), FollowUp.id.desc())
+    """Every follow-up of one place, newest first, with those of its matched venue or establishment.
+
+    A suspension decided on the venue's page then also shows on the establishment's, and back.
+    """
+    if establishment is None:
+        establishment = db.session.scalar(select(Establishment).where(Establishment.venue_id == venue.id))
+    elif venue is None and establishment.venue_id is not None:
+        venue = establishment.venue
+    where = []
     if establishment is not None:
-        query = query.where(FollowUp.establishment_id == establishment.id)
-    else:
-        query = query.where(FollowUp.venue_id == venue.id)
+        where.append(FollowUp.establishment_id == establishment.id)
+    if venue is not None:
+        where.append(FollowUp.venue_id == venue.id)
+    query = select(FollowUp).where(or_(*where)).order_by(FollowUp.action_on.desc(), FollowUp.id.desc())
     return db.session.scalars(query).all()
 
 

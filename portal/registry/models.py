@@ -17,6 +17,8 @@ ACTIONS = {
     "visited": _l("Visited"),
     "warned": _l("Warned"),
     "suspended": _l("Suspended"),
+    # Recording "suspended" or "reopened" also changes the venue's status (registry/followups.py).
+    "reopened": _l("Reopened"),
     "closed": _l("Closed"),
     "registered": _l("Registered"),
 }

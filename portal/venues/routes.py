@@ -13,18 +13,20 @@ from ..models_base import utcnow
 from ..security import roles_required, venue_for, visible_venues
 from . import poster
 from .forms import VenueForm
-from .services import VenueError, register_venue, retire_token, short_url, update_venue
+from .services import VenueError, categories_for, register_venue, retire_token, short_url, update_venue
 
 bp = Blueprint("venues", __name__, url_prefix="/venues")
 
 VENUE_ERRORS = {
     "ward": lambda: _("Choose a ward or commune of this province."),
     "duplicate": lambda: _("A venue with this registration number is already registered at this address."),
+    "category": lambda: _("Choose one of the kinds of place offered. Traffic checkpoints are registered by the province office only."),
 }
 
 
 def _form(obj=None):
     form = VenueForm(obj=obj)
+    form.set_categories(categories_for(current_user, obj))
     form.set_wards(wards_of(current_app.config["PORTAL_PROVINCE"]))
     return form
 
@@ -49,13 +51,16 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("owner")
+@roles_required("owner", "province_admin")
 def new():
-    """Register a venue."""
+    """Register a venue (a province administrator registers traffic checkpoints here)."""
     form = _form()
     if form.validate_on_submit():
         province = current_app.config["PORTAL_PROVINCE"]
         venue = _save(form, lambda values: register_venue(current_user, values, province))
+        if venue is not None and current_user.role == "province_admin":
+            flash(_("Checkpoint %(name)s is registered. Now assign officers to it.", name=venue.name))
+            return redirect(url_for("staff.checkpoints"))
         if venue is not None:
             flash(_("Your venue is registered. Print the poster and put it up at the entrance."))
             return redirect(url_for("venues.show", code=venue.short_code))
@@ -95,13 +100,16 @@ def edit(code):
 @bp.route("/<code>/retire", methods=["GET", "POST"])
 @roles_required("owner")
 def retire(code):
-    """Retire the poster token (after a confirmation page): old posters stop working."""
+    """Retire the poster's token and short code (after a confirmation page): old posters stop working."""
     venue = venue_for(current_user, code)
     if request.method == "GET":
         return render_template("venues/retire.html", venue=venue)
+    old_code = venue.short_code
     retire_token(venue, utcnow())
     db.session.commit()
     flash(_("The old poster no longer works. Print the new poster and replace the old one."))
+    flash(_("The old venue code %(old)s no longer works either; the new code is %(new)s.",
+            old=old_code, new=venue.short_code))
     return redirect(url_for("venues.show", code=venue.short_code))
 
 

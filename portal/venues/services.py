@@ -2,18 +2,21 @@
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from ..audit import services as audit
 from ..divisions.models import Division
 from ..extensions import db
-from ..text import clean_text
-from .models import RetiredToken, Venue
+from ..text import clean_text, has_control_chars, has_markup
+from .models import CATEGORIES, RetiredToken, Venue
 
 # No look-alikes: no 0/O/D/Q, 1/I/L/J, 2/Z, 5/S, 8/B, 6/G, U/V.
 SHORT_CODE_ALPHABET = "ACEFHKMNPRTWXY3479"
 SHORT_CODE_LENGTH = 7
 _SHORT_CODE = re.compile(f"[{SHORT_CODE_ALPHABET}]{{6,8}}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+#: The police's traffic checkpoints (see categories_for).
+CHECKPOINT = "checkpoint"
 FIELDS = (
     "name", "category", "registration_number", "address", "ward_code",
     "contact_phone", "default_stay_minutes",
@@ -35,10 +38,14 @@ def new_token():
 
 
 def new_short_code():
-    """A short code people can type; unique in the database."""
+    """A short code people can type; never a code in use or one printed on a retired poster."""
     while True:
         code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
-        if db.session.scalar(select(Venue.id).where(Venue.short_code == code)) is None:
+        in_use = db.session.scalar(select(Venue.id).where(Venue.short_code == code))
+        # A retired code must keep answering 410: handing it to another venue would let an old
+        # photo of a poster check people in somewhere else.
+        retired = db.session.scalar(select(RetiredToken.venue_id).where(RetiredToken.short_code == code).limit(1))
+        if in_use is None and retired is None:
             return code
 
 
@@ -84,9 +91,31 @@ def _clean(values):
     return values
 
 
+def categories_for(actor, venue=None):
+    """The kinds of place an account may register (or give the venue it edits).
+
+    Traffic checkpoints are the police's: only a province administrator registers one, and that
+    is all they register here. A self-registered business never can, else its owner could put
+    checkpoint officers' scans and figures under their own name. A venue keeps the kind it has.
+    """
+    if actor.role == "province_admin":
+        allowed = [CHECKPOINT]
+    else:
+        allowed = [c for c in CATEGORIES if c != CHECKPOINT]
+    if venue is not None and venue.category not in allowed:
+        allowed.append(venue.category)
+    return allowed
+
+
+def _check_category(actor, values, venue=None):
+    if values.get("category") not in categories_for(actor, venue):
+        raise VenueError("category", "category")
+
+
 def register_venue(owner, values, province_code):
     """Create a venue for an owner with a fresh token and short code."""
     values = _clean(values)
+    _check_category(owner, values)
     _check(values, province_code)
     venue = Venue(owner_id=owner.id, token=new_token(), short_code=new_short_code(), **values)
     db.session.add(venue)
@@ -97,6 +126,7 @@ def register_venue(owner, values, province_code):
 def update_venue(venue, values, province_code):
     """Change a venue's details; token and short code stay."""
     values = _clean(values)
+    _check_category(venue.owner, values, venue)
     _check(values, province_code, venue)
     for key, value in values.items():
         setattr(venue, key, value)
@@ -105,12 +135,24 @@ def update_venue(venue, values, province_code):
 
 
 def retire_token(venue, now):
-    """Replace the poster token; the old URL answers 410 from now on."""
-    db.session.add(RetiredToken(token=venue.token, venue_id=venue.id, retired_at=now))
+    """Replace the poster's token and short code; the old QR URL and the old /c/ code answer 410."""
+    db.session.add(RetiredToken(token=venue.token, short_code=venue.short_code, venue_id=venue.id,
+                                retired_at=now))
+    # The short code is printed on the same poster: a shared photo shows it as plainly as the QR.
+    venue.short_code = new_short_code()
     venue.token = new_token()
     venue.token_issued_at = now
     db.session.flush()
     return venue
+
+
+def is_retired_code(code):
+    """True when this short code (any case, spaces ignored) was printed on a retired poster."""
+    code = normalise_code(code)
+    if not is_short_code(code):
+        return False
+    return db.session.scalar(
+        select(RetiredToken.venue_id).where(RetiredToken.short_code == code).limit(1)) is not None
 
 
 def venue_by_token(token):
@@ -148,3 +190,64 @@ def checkin_url(base_url, venue):
 def short_url(base_url, venue):
     """The short URL printed under the QR."""
     return f"{base_url}/c/{venue.short_code}"
+
+
+STATUS_REASON_MAX = 300  # venues.status_reason
+#: Why a suspension or reopening did not apply, by the status the venue has now.
+STATUS_CONFLICTS = {"suspended": "already_suspended", "active": "not_suspended", "closed": "closed"}
+
+
+def _status_reason(text, required):
+    reason = (clean_text(text) or "").replace("\r\n", "\n")
+    if required and not reason:
+        raise VenueError("reason", "reason_required")
+    if len(reason) > STATUS_REASON_MAX:
+        raise VenueError("reason", "reason_long")
+    if has_control_chars(reason) or has_markup(reason):
+        raise VenueError("reason", "reason_plain")
+    return reason or None
+
+
+def _may_decide(actor, venue):
+    """Only a province administrator, or a ward official of the venue's ward, decides on it.
+
+    The routes already answer 404 through venue_for(); this keeps the CLI and any later caller
+    inside the same rule.
+    """
+    from ..security import visible_ward_codes
+
+    if actor.role not in ("ward_official", "province_admin") or not actor.is_active:
+        raise VenueError("reason", "not_allowed")
+    wards = visible_ward_codes(actor)
+    if wards is not None and venue.ward_code not in wards:
+        raise VenueError("reason", "not_allowed")
+
+
+def _change_status(actor, venue, before, after, reason, now, audit_action):
+    # One conditional UPDATE: of two officials deciding at the same moment, only one changes
+    # the status (PostgreSQL re-checks the WHERE after waiting for the other's row lock).
+    changed = db.session.execute(
+        update(Venue).where(Venue.id == venue.id, Venue.status == before)
+        .values(status=after, status_reason=reason, status_changed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.refresh(venue)
+        raise VenueError("reason", STATUS_CONFLICTS.get(venue.status, "closed"))
+    db.session.refresh(venue)
+    audit.record(actor, None, audit_action, {"venue": venue.short_code}, 0, now)
+    return venue
+
+
+def suspend_venue(actor, venue, reason, now):
+    """Suspend a venue (reason required, shown to its owner): check-ins stop, people inside can leave."""
+    reason = _status_reason(reason, required=True)
+    _may_decide(actor, venue)
+    return _change_status(actor, venue, "active", "suspended", reason, now, "suspend")
+
+
+def reopen_venue(actor, venue, note, now):
+    """Let a suspended venue take check-ins again; the optional note is shown to its owner."""
+    note = _status_reason(note, required=False)
+    _may_decide(actor, venue)
+    return _change_status(actor, venue, "suspended", "active", note, now, "reopen")

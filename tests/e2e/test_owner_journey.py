@@ -86,15 +86,18 @@ def test_owner_signs_up_registers_prints_and_retires_a_poster(
     page.get_by_role("button", name="Đồng ý, huỷ áp phích cũ").click()
     look("07-retired")
     assert "Áp phích cũ không còn hoạt động." in page.content()
-    assert current_venue(live_server) != (code, old_token)
+    new_code, new_token = current_venue(live_server)
+    assert new_code != code and new_token != old_token
 
     response = page.goto(f"/v/{old_token}")
     assert response.status == 410
     look("08-old-poster")
     assert "Áp phích này không còn hiệu lực" in page.content()
+    assert page.goto(f"/c/{code}").status == 410  # the code printed on the old poster is retired too
 
-    page.goto(f"/venues/{code}/poster")
+    page.goto(f"/venues/{new_code}/poster")
     look("09-new-poster")
+    assert f"/c/{new_code}" in page.content()
 
     page.goto("/venues/")
     page.get_by_role("button", name="Đăng xuất").click()

@@ -10,7 +10,7 @@ from portal.reports.models import ZoneLevel
 from ..reports.data import establishment
 
 BLUEPRINTS = ("officials", "registry", "reports")
-VENUE_ENDPOINTS = ("registry.venue", "registry.venue_follow_up")
+VENUE_ENDPOINTS = ("registry.venue", "registry.venue_follow_up", "registry.suspend_venue", "registry.reopen_venue")
 # Routes without a ward in the URL: the page itself is allowed, its content is scoped.
 UNSCOPED = {"reports.dashboard", "reports.zones", "reports.high_risk", "reports.periodic", "registry.upload"}
 
