@@ -35,8 +35,9 @@ def import_command(path):
         for first, last, reason in group_problems(exc.problems):
             rows = f"row {first}" if first == last else f"rows {first}-{last}"
             click.echo(f"{rows}: {reason}", err=True)
-        raise click.ClickException(
-            f"{len({r for r, _reason in exc.problems})} bad rows; nothing was imported") from exc
+        if exc.truncated:
+            click.echo(f"only the first {len(exc.problems)} problems are listed", err=True)
+        raise click.ClickException(f"{exc.bad_rows} bad rows; nothing was imported") from exc
     click.echo(
         f"{result.rows} rows: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
         f"{result.departed} left the registry, {result.matched} matched by registration number, "

@@ -12,6 +12,7 @@ from ..models_base import utcnow
 from ..security import OFFICIAL_VIEWERS, establishment_for, roles_required, venue_for, visible_ward_codes, ward_for
 from .followups import history
 from .forms import FollowUpForm, ImportForm
+from .limits import MAX_PROBLEMS
 from .matching import MatchError, confirm, reject, refresh_matches
 from .models import Establishment, MatchProposal
 from .services import FileRejected, RowsRejected, group_problems, import_registry, recent_imports
@@ -33,7 +34,7 @@ def upload():
     """Upload the registry file; every bad row is listed and nothing is imported until all are good."""
     form = ImportForm()
     result = problems = None
-    bad_rows = 0
+    bad_rows, truncated = 0, False
     if form.validate_on_submit():
         upload_file = form.file.data
         try:
@@ -48,7 +49,7 @@ def upload():
         except RowsRejected as exc:
             db.session.rollback()
             problems = group_problems(exc.problems)
-            bad_rows = len({row for row, _reason in exc.problems})
+            bad_rows, truncated = exc.bad_rows, exc.truncated
         except IntegrityError:  # another import or match changed the same rows at the same moment
             db.session.rollback()
             result = None
@@ -61,7 +62,7 @@ def upload():
     return render_template(
         "registry/import.html", form=form, result=result, problems=(problems or [])[:MAX_PROBLEM_GROUPS],
         hidden_groups=max(0, len(problems or []) - MAX_PROBLEM_GROUPS),
-        bad_rows=bad_rows,
+        bad_rows=bad_rows, truncated=truncated, max_problems=MAX_PROBLEMS,
         imports=recent_imports(current_user),
     ), status
 

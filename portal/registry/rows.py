@@ -10,9 +10,8 @@ from ..divisions.models import Division
 from ..extensions import db
 from ..text import has_control_chars
 from .folding import compact, fold
-from .reader import FileRejected
+from .limits import MAX_PROBLEMS, MAX_ROWS, FileRejected
 
-MAX_ROWS = 300_000
 MAX_TEXT = 300
 
 #: Column -> what it is called in the file, as compact() keys; `None` entries are substrings.
@@ -56,7 +55,7 @@ _REG = re.compile(r"^\d{10}(\d{3})?$")
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass
+@dataclass(slots=True)  # up to 300,000 of them are held until the file is known good
 class Record:
     row: int
     registration_number: str
@@ -230,11 +229,12 @@ def _text(raw, label, problems):
 
 
 def validate(header, rows, province_code, allowed_wards=None):
-    """(records, problems): problems are (row number, reason); records only count when none."""
+    """(records, problems, bad rows): problems are (row number, reason), the first MAX_PROBLEMS of them;
+    records only count when there are none."""
     columns = map_header(header)
     wards = WardResolver(province_code, allowed_wards)
     categories = CategoryResolver()
-    records, problems, seen = [], [], {}
+    records, problems, seen, bad_rows = [], [], {}, 0
     for count, (number, cells) in enumerate(rows, start=1):
         if count > MAX_ROWS:
             raise FileRejected(_l("The file has more than %(n)s rows. Split it by ward.", n=MAX_ROWS))
@@ -263,9 +263,11 @@ def validate(header, rows, province_code, allowed_wards=None):
             reasons.append(ward_problem)
         category, known = categories.resolve(cell("category"))
         if reasons:
-            problems.extend((number, reason) for reason in reasons)
+            bad_rows += 1
+            if len(problems) < MAX_PROBLEMS:  # a file of bad rows must not fill the memory with reasons
+                problems.extend((number, reason) for reason in reasons)
         elif not problems:
             records.append(Record(number, number_value, name, address, ward_code, category, known))
     if not records and not problems:
         raise FileRejected(_l("The file has a header row but no establishments."))
-    return records, problems
+    return records, problems, bad_rows

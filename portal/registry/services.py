@@ -8,19 +8,42 @@ from ..extensions import db
 from ..security import visible_ward_codes
 from .matching import refresh_matches
 from .models import Establishment, RegistryImport
-from .reader import FileRejected, read_table
+from .limits import MAX_PROBLEMS, FileRejected
+from .reader import read_table
 from .rows import validate
 
 FIELDS = ("name", "address", "ward_code", "category")
 CHUNK = 5000
+LOOKUP = 900  # numbers per IN (...): under the 999 variables of older SQLite
 
 
 class RowsRejected(ValueError):
-    """Some rows are bad; nothing was imported. `problems` holds (row, reason) for every one."""
+    """Some rows are bad; nothing was imported. `problems` holds (row, reason), the first
+    MAX_PROBLEMS of them; `bad_rows` counts every bad row."""
 
-    def __init__(self, problems):
+    def __init__(self, problems, bad_rows=None):
         super().__init__(f"{len(problems)} problems")
         self.problems = problems
+        self.bad_rows = len({row for row, _reason in problems}) if bad_rows is None else bad_rows
+        self.truncated = self.bad_rows > len({row for row, _reason in problems})
+
+
+class _Batches:
+    """Rows written CHUNK at a time, so 300,000 of them never sit in memory as dicts."""
+
+    def __init__(self, statement):
+        self.statement, self.pending, self.count = statement, [], 0
+
+    def add(self, values):
+        self.pending.append(values)
+        self.count += 1
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            db.session.execute(self.statement, self.pending)
+            self.pending = []
 
 
 @dataclass
@@ -35,61 +58,77 @@ class ImportResult:
     unknown_categories: int
 
 
+def _chunks(records):
+    for start in range(0, len(records), LOOKUP):
+        yield records[start:start + LOOKUP]
+
+
+def _existing(records):
+    """{registration number: row} of the establishments already holding these records' numbers."""
+    numbers = [r.registration_number for r in records]
+    return {row.registration_number: row for row in db.session.execute(
+        select(Establishment.id, Establishment.registration_number, Establishment.status,
+               *(getattr(Establishment, f) for f in FIELDS))
+        .where(Establishment.registration_number.in_(numbers)))}
+
+
 def import_registry(data, *, filename, actor, province_code, now):
     """Import a CSV/XLSX registry file for an actor (None: the command line, every ward).
 
     Raises FileRejected or RowsRejected, having written nothing; else flushes and returns the result.
+    The file is streamed and checked against the caps in limits.py before anything is written.
     """
     header, rows = read_table(data)
     allowed = None if actor is None else visible_ward_codes(actor)
-    records, problems = validate(header, rows, province_code, allowed)
-    existing = {
-        row.registration_number: row
-        for row in db.session.execute(
-            select(Establishment.id, Establishment.registration_number, Establishment.status,
-                   *(getattr(Establishment, f) for f in FIELDS))
-        )
-    }
+    records, problems, bad_rows = validate(header, rows, province_code, allowed)
     if allowed is not None:
-        for record in records:
-            old = existing.get(record.registration_number)
-            if old is not None and old.ward_code not in allowed:
-                problems.append((record.row, _l(
-                    "registration number %(value)s belongs to a place in a ward that is not yours",
-                    value=record.registration_number)))
+        for chunk in _chunks(records):
+            existing = _existing(chunk)
+            for record in chunk:
+                old = existing.get(record.registration_number)
+                if old is not None and old.ward_code not in allowed:
+                    bad_rows += 1
+                    if len(problems) < MAX_PROBLEMS:
+                        problems.append((record.row, _l(
+                            "registration number %(value)s belongs to a place in a ward that is not yours",
+                            value=record.registration_number)))
     if problems:
-        raise RowsRejected(sorted(problems, key=lambda p: p[0]))
+        raise RowsRejected(sorted(problems, key=lambda p: p[0]), bad_rows)
 
-    inserts, updates, unchanged = [], [], 0
-    for record in records:
-        values = {f: getattr(record, f) for f in FIELDS}
-        old = existing.get(record.registration_number)
-        if old is None:
-            inserts.append(dict(values, registration_number=record.registration_number, status="listed",
-                                imported_at=now, updated_at=now))
-        elif old.status != "listed" or any(getattr(old, f) != values[f] for f in FIELDS):
-            updates.append(dict(values, id=old.id, status="listed", departed_at=None, updated_at=now))
-        else:
-            unchanged += 1
+    inserts, updates, unchanged = _Batches(insert(Establishment)), _Batches(update(Establishment)), 0
+    for chunk in _chunks(records):
+        existing = _existing(chunk)
+        for record in chunk:
+            values = {f: getattr(record, f) for f in FIELDS}
+            old = existing.get(record.registration_number)
+            if old is None:
+                inserts.add(dict(values, registration_number=record.registration_number, status="listed",
+                                 imported_at=now, updated_at=now))
+            elif old.status != "listed" or any(getattr(old, f) != values[f] for f in FIELDS):
+                updates.add(dict(values, id=old.id, status="listed", departed_at=None, updated_at=now))
+            else:
+                unchanged += 1
+    inserts.flush()
+    updates.flush()
     file_wards = {r.ward_code for r in records}
     in_file = {r.registration_number for r in records}
+    total, unknown = len(records), sum(1 for r in records if not r.category_known)
+    del records  # matching below loads the wards' establishments again: free these first
     # Only wards the file covers: a file for one ward must not empty the others.
-    departures = [
-        {"id": old.id, "status": "departed", "departed_at": now, "updated_at": now}
-        for number, old in existing.items()
-        if old.status == "listed" and old.ward_code in file_wards and number not in in_file
-    ]
-    for start in range(0, len(inserts), CHUNK):
-        db.session.execute(insert(Establishment), inserts[start:start + CHUNK])
-    for batch in (updates, departures):
-        for start in range(0, len(batch), CHUNK):
-            db.session.execute(update(Establishment), batch[start:start + CHUNK])
+    listed = select(Establishment.id, Establishment.registration_number).where(
+        Establishment.status == "listed", Establishment.ward_code.in_(file_wards))
+    gone = [row.id for row in db.session.execute(listed.execution_options(yield_per=CHUNK))
+            if row.registration_number not in in_file]
+    del in_file
+    departures = _Batches(update(Establishment))
+    for establishment_id in gone:
+        departures.add({"id": establishment_id, "status": "departed", "departed_at": now, "updated_at": now})
+    departures.flush()
     db.session.flush()
     matched, proposed = refresh_matches(file_wards, now)
     result = ImportResult(
-        rows=len(records), added=len(inserts), updated=len(updates), unchanged=unchanged,
-        departed=len(departures), matched=matched, proposed=proposed,
-        unknown_categories=sum(1 for r in records if not r.category_known),
+        rows=total, added=inserts.count, updated=updates.count, unchanged=unchanged,
+        departed=departures.count, matched=matched, proposed=proposed, unknown_categories=unknown,
     )
     db.session.add(RegistryImport(
         filename=(filename or "")[:200], official_id=actor.id if actor else None, imported_at=now,

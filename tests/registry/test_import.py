@@ -222,3 +222,22 @@ def test_one_hundred_thousand_rows(make):
     db.session.rollback()
     assert [row for row, _reason in caught.value.problems] == [70_002]
     assert count() == 100_000
+
+
+def test_xlsx_as_other_programs_write_it_prefixes_rich_text_and_float_numbers(make):
+    from .crafted import MAIN, workbook
+
+    ward = make.wards(1)[0]
+    header = "".join(f'<x:c r="{col}1" t="s"><x:v>{i}</x:v></x:c>' for i, col in enumerate("ABCDE"))
+    sheet = (f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData><x:row r="1">{header}</x:row>'
+             '<x:row r="3"><x:c r="A3"><x:v>3.7000000010E9</x:v></x:c><x:c r="B3" t="s"><x:v>5</x:v></x:c>'
+             f'<x:c r="C3" t="str"><x:f>CONCAT("1 ","Street")</x:f><x:v>1 Street</x:v></x:c>'
+             f'<x:c r="D3"><x:v>{ward.code}</x:v></x:c><x:c r="E3" t="inlineStr"><x:is><x:t>Shop</x:t></x:is></x:c>'
+             "</x:row></x:sheetData></x:worksheet>")
+    texts = "".join(f"<x:si><x:t>{t}</x:t></x:si>" for t in HEADER_VI)
+    rich = '<x:si><x:r><x:t>Phở </x:t></x:r><x:r><x:t>Hà Nội</x:t></x:r><x:rPh><x:t>ふりがな</x:t></x:rPh></x:si>'
+    strings = f'<x:sst xmlns:x="{MAIN}">{texts}{rich}</x:sst>'
+    run(workbook(sheet, strings))
+    place = by_number("3700000001")
+    assert (place.name, place.address, place.ward_code, place.category) == ("Phở Hà Nội", '=CONCAT("1 ","Street")',
+                                                                           ward.code, "shop")

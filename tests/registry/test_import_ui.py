@@ -83,3 +83,22 @@ def test_cli_lists_bad_rows_and_imports_nothing(runner, make, tmp_path):
     empty.write_bytes(b"")
     result = runner.invoke(args=["registry", "import", str(empty)])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_a_file_of_many_bad_rows_counts_them_all_but_keeps_only_the_first_problems(client, runner, make, login,
+                                                                                    tmp_path):
+    from portal.registry.limits import MAX_PROBLEMS
+
+    login(make.user(role="province_admin"))
+    client.set_cookie("lang", "en")
+    data = csv_bytes([[f"37{i:08d}", "Nowhere", "1 Street", "Phường Không Có", ""] for i in range(MAX_PROBLEMS + 1000)])
+    html = check_page(upload(client, data), 422)
+    assert f"{MAX_PROBLEMS + 1000} rows have problems" in html
+    assert f"Only the first {MAX_PROBLEMS} problems are listed" in html
+    assert f"<td>2–{MAX_PROBLEMS + 1}</td>" in html
+    path = tmp_path / "registry.csv"
+    path.write_bytes(data)
+    result = runner.invoke(args=["registry", "import", str(path)])
+    assert result.exit_code == 1 and f"{MAX_PROBLEMS + 1000} bad rows; nothing was imported" in result.output
+    assert f"only the first {MAX_PROBLEMS} problems are listed" in result.output
+    assert count() == 0
