@@ -40,6 +40,7 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); } || echo "chromium is not installed; browser tests will fail"
 
 test: $(VENV)/.installed-test translations chromium
+	$(BIN)/ruff check portal tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test translations

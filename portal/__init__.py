@@ -6,7 +6,7 @@ from flask import Flask
 
 from . import config as config_module
 from .bootstrap import private_directory, private_sqlite_file
-from .extensions import (babel, bound_postgresql_answers, configure_sqlite, csrf, db, limiter,
+from .extensions import (bound_postgresql_answers, configure_sqlite, csrf, db, limiter,
                          login_manager, migrate)
 
 

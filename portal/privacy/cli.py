@@ -73,7 +73,7 @@ def rotate_key_command(new_key):
         raise click.ClickException(str(exc)) from exc
     except Exception:
         db.session.rollback()
-        raise click.ClickException("rotation failed; nothing was changed (is PORTAL_DATA_KEY right?)")
+        raise click.ClickException("rotation failed; nothing was changed (is PORTAL_DATA_KEY right?)") from None
     db.session.commit()
     log.info("data key rotated: %s", done)
     click.echo("Re-encrypted: " + ", ".join(f"{name} {rows} rows" for name, rows in done.items()) + ".")

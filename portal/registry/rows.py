@@ -239,7 +239,7 @@ def validate(header, rows, province_code, allowed_wards=None):
         if count > MAX_ROWS:
             raise FileRejected(_l("The file has more than %(n)s rows. Split it by ward.", n=MAX_ROWS))
 
-        def cell(field):
+        def cell(field, cells=cells):  # this row's cells, bound now
             index = columns.get(field)
             return cells[index] if index is not None and index < len(cells) else ""
 

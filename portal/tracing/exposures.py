@@ -56,7 +56,7 @@ def exposed_visitor_ids(venue_id, starts_at, ends_at, cutoff, exclude_visitor_id
         )
     )
     found = set()
-    for visitor_id, checked_in_at, due_out_at, checked_out_at, out_method in rows:
+    for visitor_id, _checked_in_at, due_out_at, checked_out_at, out_method in rows:
         if _warn_end(due_out_at, checked_out_at, out_method) > starts_at and visitor_id not in exclude_visitor_ids:
             found.add(visitor_id)
     return found

@@ -3,7 +3,7 @@
 import pytest
 
 from ..conftest import base_config, check_page
-from .helpers import count_visits, hidden_fields, register, tap_check_in, venue_url
+from .helpers import count_visits, register, tap_check_in, venue_url
 from .processes import REDIS_URL, Browser, app_process, hidden_inputs, redis_counters
 
 
@@ -65,7 +65,7 @@ def test_code_look_ups_are_limited_but_page_views_by_token_are_not(limited, make
 
 def test_limits_are_off_when_disabled(client, make):
     venue = make.venue()
-    for i in range(40):
+    for _ in range(40):
         assert client.get(f"/c/{venue.short_code}").status_code == 200
 
 

@@ -4,7 +4,6 @@ from datetime import datetime, timedelta, timezone
 from markupsafe import Markup
 
 from portal.extensions import db
-from portal.models_base import utcnow
 from portal.reports.figures import daily_checkins, totals, ward_figures
 
 from ..conftest import check_page

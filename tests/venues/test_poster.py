@@ -4,7 +4,6 @@ import re
 
 import pytest
 import zxingcpp
-from PIL import Image
 from pypdf import PdfReader
 
 from portal.venues import poster
