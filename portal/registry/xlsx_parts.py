@@ -12,9 +12,19 @@ CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 class Handler(ContentHandler):
-    """A SAX handler that can say it has read enough."""
+    """A SAX handler that can say it has read enough, and collects a text into `parts` (when not
+    None) while it streams, refusing one longer than any cell as soon as it gets there."""
 
     done = False
+    parts = None
+    length = 0
+
+    def characters(self, content):
+        if self.parts is not None:
+            self.length += len(content)
+            if self.length > cap.MAX_CELL:
+                raise too_long_text()
+            self.parts.append(content)
 
 
 def letters(column):
@@ -81,13 +91,6 @@ class SharedStrings(Handler):
             if declared.isdigit() and int(declared) > cap.MAX_SHARED_STRINGS:
                 raise too_many_texts()
 
-    def characters(self, content):
-        if self.parts is not None:
-            self.length += len(content)
-            if self.length > cap.MAX_CELL:
-                raise too_long_text()
-            self.parts.append(content)
-
     def endElementNS(self, name, qname):
         local = name[1]
         if local == "t":
@@ -148,13 +151,6 @@ class SheetRows(Handler):
             self.parts = self.inline
         elif local == "rPh":
             self.phonetic = True
-
-    def characters(self, content):
-        if self.parts is not None:
-            self.length += len(content)
-            if self.length > cap.MAX_CELL:
-                raise too_long_text()
-            self.parts.append(content)
 
     def endElementNS(self, name, qname):
         local = name[1]
