@@ -115,10 +115,10 @@ def _register_blueprints(app):
     app.register_blueprint(visitors_bp)
     checkin_routes.init_app(app)
 
-    from .audit.routes import bp as audit_bp
+    from .audit import routes as audit_routes
     from .tracing import routes as tracing_routes
 
-    app.register_blueprint(audit_bp)
+    audit_routes.init_app(app)
     tracing_routes.init_app(app)
 
     from .passes import routes as passes_routes

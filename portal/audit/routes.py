@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from .. import signals
 from ..security import roles_required
 from .services import entries_page, entries_since
 
@@ -45,3 +46,9 @@ def province_panel(actor, now):
     """On the province dashboard: how many look-ups and exports tracers made this week."""
     count = entries_since(now - timedelta(days=7))
     return Markup(render_template("audit/_province_panel.html", count=count))
+
+
+def init_app(app):
+    """Register the blueprint and the province dashboard's audit panel."""
+    app.register_blueprint(bp)
+    signals.province_panels.connect(province_panel, sender=app)

@@ -10,12 +10,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
+from .. import signals
 from ..extensions import csrf, db, limiter
 from ..models_base import utcnow
 from ..venues.services import is_retired_code, venue_by_token
 from ..visitors import device
 from ..visitors.forms import ActionForm, VisitorForm, usable_nonce
-from ..visitors.panels import notices_for
 from ..visitors.registrations import check_setting, take_registration
 from ..visitors.services import (
     dependents_of, device_among, device_for, household_ids, owns_visit, register_visitor,
@@ -242,7 +242,7 @@ def _one_tap(venue, action, now, remembered):
         lead_visit=inside.get(person.id), here=here,
         waiting=[d for d in dependents if d.id not in inside_here],
         out_form=ActionForm(formdata=None), expired=taken, cookies_off=_cookies_off(),
-        notices=notices_for(ids, now),
+        notices=signals.notices_for(ids, now),
     )
 
 
@@ -266,7 +266,7 @@ def confirmation(ref):
     same_day = services.local_day(visit.checked_in_at, _tz()) == services.local_day(now, _tz())
     return _render_then_commit(
         "checkin/confirmation.html", visit=visit, venue=visit.venue, people=people, now=now,
-        word=word, same_day=same_day, out_form=ActionForm(formdata=None), notices=notices_for(ids, now),
+        word=word, same_day=same_day, out_form=ActionForm(formdata=None), notices=signals.notices_for(ids, now),
     )
 
 
@@ -298,4 +298,4 @@ def venue_panel(venue):
 def init_app(app):
     """Register the owner's venue panel; check the registration limit's setting."""
     check_setting(app)
-    app.extensions.setdefault("venue_panels", []).append(venue_panel)
+    signals.venue_panels.connect(venue_panel, sender=app)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from .. import signals
 from ..extensions import csrf, db
 from ..i18n import local_datetime
 from ..models_base import utcnow
@@ -167,5 +168,5 @@ def card_new():
 def init_app(app):
     """Register the blueprint and the /me panel."""
     app.register_blueprint(bp)
-    app.extensions.setdefault("me_panels", []).append(me_panel)
+    signals.me_panels.connect(me_panel, sender=app)
     app.add_template_global(may_issue_cards)

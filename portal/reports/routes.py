@@ -1,11 +1,10 @@
 """Dashboards and the three ward lists."""
-import logging
-
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from .. import signals
 from ..extensions import db
 from ..models_base import utcnow
 from ..registry.models import Establishment, MatchProposal
@@ -21,7 +20,6 @@ from .periods import local_today
 from .zones import levels_on
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-log = logging.getLogger(__name__)
 
 LIST_TITLES = {
     "not-registered": lambda: _("Not registered"),
@@ -32,17 +30,6 @@ LIST_TITLES = {
 
 def _chart(points):
     return bar_chart([(d.strftime("%d/%m"), n) for d, n in points], _("Check-ins per day, last 14 days"))
-
-
-def province_panels(actor, now):
-    """Panels other features add to the province dashboard; a failing one is left out, not fatal."""
-    panels = []
-    for provider in current_app.extensions.get("province_panels", []):
-        try:
-            panels.append(provider(actor, now))
-        except Exception:  # noqa: BLE001  one broken panel must not take the dashboard down
-            log.exception("province panel %s failed", getattr(provider, "__name__", provider))
-    return panels
 
 
 @bp.route("/")
@@ -56,7 +43,9 @@ def dashboard():
     wards = db.session.scalars(visible_wards(current_user)).all()
     figures = ward_figures(codes, now)
     days = daily_checkins(codes, now)
-    panels = province_panels(current_user, now) if current_user.role == "province_admin" else []
+    panels = []
+    if current_user.role == "province_admin":
+        panels = signals.collect(signals.province_panels, actor=current_user, now=now)
     return render_template(
         "reports/dashboard.html", wards=wards, figures=figures, total=totals(figures), days=days,
         chart=_chart(days), meter=meter, levels=levels_on(codes, local_today(now)), panels=panels,

@@ -2,6 +2,7 @@
 from flask import current_app, render_template
 from markupsafe import Markup
 
+from .. import signals
 from ..security import visible_venues
 from .figures import checkpoints_today
 from .services import staff_of
@@ -23,5 +24,5 @@ def init_app(app):
     from .routes import bp
 
     app.register_blueprint(bp)
-    app.extensions.setdefault("venue_panels", []).append(venue_panel)
-    app.extensions.setdefault("province_panels", []).append(province_panel)
+    signals.venue_panels.connect(venue_panel, sender=app)
+    signals.province_panels.connect(province_panel, sender=app)

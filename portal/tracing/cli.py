@@ -5,14 +5,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..audit.services import record
 from ..auth.services import user_by_phone
 from ..extensions import db
 from ..models_base import utcnow
-from . import export
-from .contacts import RULES, contact_count, find_contacts
-from .services import (TracingError, attach_person, create_case, default_window, find_person, person_visits,
-                       retention_cutoff, same_person_ids, window_bounds)
+from . import operations
+from .contacts import RULES, contact_count
+from .services import TracingError
 
 tracing_cli = AppGroup("tracing", help="Contact tracing (tracer accounts only).")
 
@@ -43,35 +41,26 @@ def contacts_command(as_phone, reference, purpose, phone, id_number, date_from, 
     actor = tracer_by_phone(as_phone)
     if bool(phone) == bool(id_number):
         raise click.ClickException("give either --phone or --id-number")
-    config, now = current_app.config, utcnow()
-    retention, tz_name = config["PORTAL_RETENTION_DAYS"], config["PORTAL_TIMEZONE"]
-    first, last = default_window(now, config["PORTAL_TRACE_DAYS"], tz_name)
+    settings, now = operations.settings_from(current_app.config), utcnow()
+    first, last = operations.default_days(now, settings)
     first = date_from.date() if date_from else first
     last = date_to.date() if date_to else last
+    by = "phone" if phone else "id_number"
     try:
-        bounds = window_bounds(first, last, now=now, retention_days=retention, tz_name=tz_name)
-        case = create_case(actor, reference, purpose, now)
-        person = find_person(cutoff=retention_cutoff(now, retention), phone=phone, id_number=id_number)
+        window = operations.make_window(first, last, now=now, settings=settings, rule=rule, minutes=minutes)
+        case = operations.open_case(actor, reference, purpose, now=now)
+        person = operations.look_up_person(actor, case, by, phone or id_number, now=now, settings=settings)
     except TracingError as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc.field}: {exc.code.replace('_', ' ')}") from exc
     except ValueError as exc:
         db.session.rollback()
         raise click.ClickException("the phone or ID number is malformed") from exc
-    record(actor, case, "case", {}, 0, now)
-    record(actor, case, "lookup", {"by": "phone" if phone else "id_number"}, 1 if person else 0, now)
     if person is None:
-        db.session.commit()
+        db.session.commit()  # the case and the fruitless look-up stay in the audit
         raise click.ClickException(f"nobody with this {'phone' if phone else 'ID number'} checked in recently")
-    attach_person(case, person)
-    minutes = minutes or config["PORTAL_CONTACT_MINUTES"]
-    profiles = same_person_ids(person)
-    groups = find_contacts(person_visits(profiles, *bounds), rule=rule, minutes=minutes,
-                           cutoff=retention_cutoff(now, retention), now=now, exclude_visitor_ids=profiles)
-    body, _mimetype, count = export.render(kind, groups, tz_name, "Contacts")
-    params = {"from": first.isoformat(), "to": last.isoformat(), "rule": rule,
-              "minutes": minutes if rule == "overlap" else None, "format": kind, "via": "cli"}
-    record(actor, case, "export", params, count, now)
+    body, _mimetype, groups = operations.export_contacts(actor, case, window, kind, now=now, settings=settings,
+                                                         title="Contacts", via="cli")
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(body)

@@ -1,7 +1,8 @@
 """Tracer pages: cases, a person's visits, their contacts, exports and exposure windows.
 
 Only the `tracer` role reaches these URLs (everyone else gets 404). Every page or export that
-shows visitors' personal data writes an audit entry first, in the same transaction.
+shows visitors' personal data goes through an operation (operations.py), which writes its audit
+entry in the same transaction; the route commits once.
 """
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -11,28 +12,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from ..audit.services import record
 from ..extensions import db
 from ..models_base import utcnow
 from ..security import case_for, find_venue, roles_required
-from . import export
-from .contacts import contact_count, find_contacts
-from .exposures import ADVICE, create_exposure
+from . import export, operations
+from .contacts import contact_count
+from .exposures import ADVICE
 from .forms import CaseForm, ExposureForm, LookupForm, WindowForm
-from .services import (TracingError, attach_person, create_case, default_window, find_person, person_visits,
-                       recent_cases, retention_cutoff, same_person_ids, window_bounds)
+from .services import TracingError, recent_cases, same_person_ids
 
 bp = Blueprint("tracing", __name__, url_prefix="/tracing")
 
 
 def init_app(app):
-    """Register the blueprint, the exposure warnings shown to visitors and the audit panel."""
-    from ..audit.routes import province_panel
+    """Register the blueprint and the exposure warnings shown to visitors."""
+    from .. import signals
     from .exposures import visitor_notices
 
     app.register_blueprint(bp)
-    app.extensions.setdefault("visitor_notices", []).append(visitor_notices)
-    app.extensions.setdefault("province_panels", []).append(province_panel)
+    signals.visitor_notices.connect(visitor_notices, sender=app)
 
 
 def error_message(code):
@@ -56,8 +54,7 @@ def error_message(code):
 
 
 def _settings():
-    config = current_app.config
-    return config["PORTAL_RETENTION_DAYS"], config["PORTAL_TIMEZONE"]
+    return operations.settings_from(current_app.config)
 
 
 @bp.route("/")
@@ -75,12 +72,11 @@ def new_case():
     if form.validate_on_submit():
         now = utcnow()
         try:
-            case = create_case(current_user, form.reference.data, form.purpose.data, now)
+            case = operations.open_case(current_user, form.reference.data, form.purpose.data, now=now)
         except TracingError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(error_message(exc.code))
         else:
-            record(current_user, case, "case", {}, 0, now)
             db.session.commit()
             return redirect(url_for("tracing.case", ref=case.ref))
     return render_template("tracing/case_new.html", form=form)
@@ -103,19 +99,16 @@ def lookup(ref):
     if form.validate_on_submit():
         now = utcnow()
         by = "phone" if (form.phone.data or "").strip() else "id_number"
-        retention, _tz = _settings()
+        settings = _settings()
+        retention = settings.retention_days
         try:
-            person = find_person(cutoff=retention_cutoff(now, retention),
-                                 phone=form.phone.data if by == "phone" else None,
-                                 id_number=form.id_number.data if by == "id_number" else None)
+            person = operations.look_up_person(current_user, case, by, getattr(form, by).data, now=now,
+                                               settings=settings)
         except ValueError:
             field = form.phone if by == "phone" else form.id_number
             field.errors.append(_("Enter a Vietnamese phone number, for example 0912 345 678.") if by == "phone"
                                 else _("Enter the 9 or 12 digits of the ID card."))
         else:
-            record(current_user, case, "lookup", {"by": by}, 1 if person else 0, now)
-            if person is not None:
-                attach_person(case, person)
             db.session.commit()
             if person is not None:
                 return redirect(url_for("tracing.visits", ref=case.ref))
@@ -127,12 +120,11 @@ def lookup(ref):
 
 
 def _window():
-    """The window form from the query string (defaults filled in) and its UTC bounds, or None."""
-    retention, tz_name = _settings()
-    now = utcnow()
-    date_from, date_to = default_window(now, current_app.config["PORTAL_TRACE_DAYS"], tz_name)
+    """The window form from the query string (defaults filled in) and its checked Window, or None."""
+    settings, now = _settings(), utcnow()
+    date_from, date_to = operations.default_days(now, settings)
     values = MultiDict({"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "rule": "overlap",
-                        "minutes": str(current_app.config["PORTAL_CONTACT_MINUTES"])})
+                        "minutes": str(settings.contact_minutes)})
     for key in values.keys():
         if key in request.args:
             values[key] = request.args[key]
@@ -140,19 +132,12 @@ def _window():
     if not form.validate():
         return form, None, now
     try:
-        bounds = window_bounds(form.date_from.data, form.date_to.data, now=now, retention_days=retention,
-                               tz_name=tz_name)
+        window = operations.make_window(form.date_from.data, form.date_to.data, now=now, settings=settings,
+                                        rule=form.rule.data, minutes=form.minutes.data)
     except TracingError as exc:
         getattr(form, exc.field).errors.append(error_message(exc.code))
         return form, None, now
-    return form, bounds, now
-
-
-def _window_params(form, with_rule):
-    params = {"from": form.date_from.data.isoformat(), "to": form.date_to.data.isoformat()}
-    if with_rule:
-        params.update(rule=form.rule.data, minutes=form.minutes.data if form.rule.data == "overlap" else None)
-    return params
+    return form, window, now
 
 
 def _person_or_redirect(case):
@@ -170,24 +155,13 @@ def visits(ref):
     redirect_ = _person_or_redirect(case)
     if redirect_:
         return redirect_
-    form, bounds, now = _window()
-    rows, profiles = None, same_person_ids(case.visitor)
-    if bounds is not None:
-        rows = person_visits(profiles, *bounds)
-        record(current_user, case, "visits", _window_params(form, False), len(rows), now)
+    form, window, now = _window()
+    if window is None:
+        rows, profiles = None, same_person_ids(case.visitor)
+    else:
+        rows, profiles = operations.list_visits(current_user, case, window, now=now)
         db.session.commit()
     return render_template("tracing/visits.html", case=case, form=form, visits=rows, profiles=len(profiles))
-
-
-def _contacts(case):
-    form, bounds, now = _window()
-    if bounds is None:
-        return form, None, now
-    retention, _tz = _settings()
-    profiles = same_person_ids(case.visitor)
-    groups = find_contacts(person_visits(profiles, *bounds), rule=form.rule.data, minutes=form.minutes.data,
-                           cutoff=retention_cutoff(now, retention), now=now, exclude_visitor_ids=profiles)
-    return form, groups, now
 
 
 @bp.route("/cases/<ref>/contacts")
@@ -198,11 +172,11 @@ def contacts(ref):
     redirect_ = _person_or_redirect(case)
     if redirect_:
         return redirect_
-    form, groups, now = _contacts(case)
-    counts = None
-    if groups is not None:
+    form, window, now = _window()
+    groups = counts = None
+    if window is not None:
+        groups = operations.trace_contacts(current_user, case, window, now=now, settings=_settings())
         counts = contact_count(groups)
-        record(current_user, case, "contacts", _window_params(form, True), counts[0], now)
         db.session.commit()
     return render_template("tracing/contacts.html", case=case, form=form, groups=groups, counts=counts,
                            local_input=_local_input, now=now)
@@ -223,12 +197,12 @@ def contacts_export(ref, kind):
     redirect_ = _person_or_redirect(case)
     if redirect_:
         return redirect_
-    form, groups, now = _contacts(case)
-    if groups is None:
+    _form, window, now = _window()
+    if window is None:
         flash(_("Correct the dates or the rule, then export again."))
         return redirect(url_for("tracing.contacts", ref=case.ref, **request.args.to_dict()))
-    body, mimetype, count = export.render(kind, groups, current_app.config["PORTAL_TIMEZONE"], _("Contacts"))
-    record(current_user, case, "export", {**_window_params(form, True), "format": kind}, count, now)
+    body, mimetype, _groups = operations.export_contacts(current_user, case, window, kind, now=now,
+                                                         settings=_settings(), title=_("Contacts"))
     db.session.commit()
     name = f"contacts-{export.safe_name(case.reference)}-{now:%Y%m%d}.{kind}"
     return Response(body, mimetype=mimetype, headers={
@@ -247,7 +221,7 @@ def _prefill(text):
 def new_exposure(ref):
     """Mark a venue and time window; overlapping visitors are warned (audited)."""
     case = case_for(current_user, ref)
-    retention, tz_name = _settings()
+    settings = _settings()
     if request.method == "GET":  # prefilled from a venue on the contacts page
         form = ExposureForm(formdata=None, data={
             "venue_code": request.args.get("venue", "")[:12], "advice": "test",
@@ -259,19 +233,16 @@ def new_exposure(ref):
         if venue is None:
             form.venue_code.errors.append(_("No venue has this code. Check the code under the QR."))
         else:
-            tz, now = ZoneInfo(tz_name), utcnow()
+            tz, now = ZoneInfo(settings.tz_name), utcnow()
             starts = form.starts_at.data.replace(tzinfo=tz).astimezone(timezone.utc)
             ends = form.ends_at.data.replace(tzinfo=tz).astimezone(timezone.utc)
             try:
-                exposure = create_exposure(current_user, case, venue, starts, ends, form.advice.data, now=now,
-                                           retention_days=retention)
+                exposure = operations.mark_exposure(current_user, case, venue, starts, ends, form.advice.data,
+                                                    now=now, settings=settings)
             except TracingError as exc:
                 db.session.rollback()
                 getattr(form, exc.field).errors.append(error_message(exc.code))
             else:
-                record(current_user, case, "exposure", {
-                    "venue": venue.short_code, "from": f"{starts:%Y-%m-%dT%H:%MZ}", "to": f"{ends:%Y-%m-%dT%H:%MZ}",
-                    "advice": exposure.advice}, exposure.warned_count, now)
                 db.session.commit()
                 flash(_("Exposure window saved: %(count)d visitors will see the warning.",
                         count=exposure.warned_count))

@@ -6,6 +6,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import signals
 from ..divisions.services import wards_of
 from ..extensions import db
 from ..i18n import local_datetime
@@ -72,15 +73,8 @@ def new():
 def show(code):
     """One venue: details, poster links, today's figures."""
     venue = venue_for(current_user, code)
-    return render_template("venues/show.html", venue=venue, extras=venue_page_extras(venue))
-
-
-def venue_page_extras(venue):
-    """Panels other features add to the owner's venue page (figures, check word)."""
-    extras = []
-    for provider in current_app.extensions.get("venue_panels", []):
-        extras.append(provider(venue))
-    return extras
+    extras = signals.collect(signals.venue_panels, venue=venue)
+    return render_template("venues/show.html", venue=venue, extras=extras)
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])

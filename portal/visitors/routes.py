@@ -3,12 +3,12 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from .. import signals
 from ..checkin import services as visits
 from ..extensions import csrf, db
 from ..models_base import utcnow
 from . import device
 from .forms import ActionForm, DependentForm
-from .panels import me_panels, notices_for
 from .services import (
     add_dependent, dependent_by_ref, dependents_of, device_for, forget_device, household_ids,
     remove_dependent, update_dependent,
@@ -40,9 +40,11 @@ def me():
     since = now - timedelta(days=current_app.config["PORTAL_RETENTION_DAYS"])
     history = visits.history(ids, now, since)
     names = {p.id: p.full_name for p in [person, *dependents]}
+    notices = signals.notices_for(ids, now)
+    panels = signals.collect(signals.me_panels, visitor=person, now=now)
     html = render_template(
         "visitors/me.html", person=person, dependents=dependents, history=history, names=names,
-        notices=notices_for(ids, now), panels=me_panels(person, now), form=ActionForm(formdata=None),
+        notices=notices, panels=panels, form=ActionForm(formdata=None),
         done=done,
     )
     db.session.commit()  # automatic check-outs applied while reading (after rendering: no reload)

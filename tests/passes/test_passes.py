@@ -6,6 +6,7 @@ import zxingcpp
 from pypdf import PdfReader
 from sqlalchemy import func, select, text
 
+from portal import signals
 from portal.crypto import plain_hash
 from portal.extensions import db
 from portal.models_base import utcnow
@@ -57,7 +58,7 @@ def test_the_me_panel_offers_a_pass_then_shows_it(client, app):
         html = str(me_panel(visitor, utcnow()))
     assert "<svg" in html and " ".join(token[i:i + 4] for i in range(0, 40, 4)) in html
     assert 'href="/passes/mine/print"' in html and 'action="/passes/mine/replace"' in html
-    assert me_panel in app.extensions["me_panels"]
+    assert me_panel in signals.me_panels.receivers_for(app)
 
 
 def test_me_shows_the_pass_panel(client, app):

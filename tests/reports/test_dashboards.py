@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from markupsafe import Markup
 
+from portal import signals
 from portal.extensions import db
 from portal.reports.figures import daily_checkins, totals, ward_figures
 
@@ -110,8 +111,8 @@ def test_province_dashboard_lists_every_ward_and_renders_province_panels(client,
     def broken(actor, now):
         raise RuntimeError("a panel with a bug")
 
-    app.extensions.setdefault("province_panels", []).extend([broken, panel])
-    try:
+    with signals.province_panels.connected_to(broken, sender=app), \
+            signals.province_panels.connected_to(panel, sender=app):
         admin = make.user(role="province_admin")
         response = login(admin)
         assert response.headers["Location"] == "/reports/"
@@ -124,9 +125,6 @@ def test_province_dashboard_lists_every_ward_and_renders_province_panels(client,
         login(official)
         html = check_page(client.get("/reports/"))
         assert "Checkpoint throughput" not in html  # the province panels are for the province dashboard
-    finally:
-        app.extensions["province_panels"].remove(panel)
-        app.extensions["province_panels"].remove(broken)
 
 
 def test_bar_chart_is_plain_svg_with_bars_to_scale():

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 
+from portal import signals
 from portal.extensions import db
 from portal.models_base import utcnow
 from portal.passes import tokens
@@ -106,7 +107,7 @@ def test_the_province_panel_shows_each_checkpoints_throughput_today(app, make):
 
 
 def test_the_province_panel_is_registered(app):
-    assert province_panel in app.extensions["province_panels"]
+    assert province_panel in signals.province_panels.receivers_for(app)
 
 
 def test_the_province_dashboard_shows_the_checkpoints(client, make, login):

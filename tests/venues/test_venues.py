@@ -1,6 +1,7 @@
 """Owners register venues, list them and edit them."""
 from sqlalchemy import func, select
 
+from portal import signals
 from portal.extensions import db
 from portal.venues.models import Venue
 from portal.venues.services import SHORT_CODE_ALPHABET
@@ -109,11 +110,10 @@ def test_the_venue_page_shows_panels_other_features_add(app, client, make, login
 
     owner = make.owner()
     venue = make.venue(owner)
-    app.extensions.setdefault("venue_panels", []).append(
-        lambda v: Markup("<p>panel for {}</p>").format(v.short_code))
-    try:
+    def panel(venue):
+        return Markup("<p>panel for {}</p>").format(venue.short_code)
+
+    with signals.venue_panels.connected_to(panel, sender=app):
         login(owner)
         html = check_page(client.get(f"/venues/{venue.short_code}/"))
-    finally:
-        app.extensions["venue_panels"].pop()
     assert f"panel for {venue.short_code}" in html

@@ -4,6 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from portal import signals
 from portal.extensions import db
 from portal.visitors.models import Device, Visitor
 
@@ -130,13 +131,16 @@ def test_notices_and_panels_from_other_features_are_shown(app, client, make):
     def broken(visitor_ids, now):
         raise RuntimeError("a bug elsewhere")
 
-    app.extensions["visitor_notices"] = [notice, broken]
-    app.extensions["me_panels"] = [lambda visitor, now: Markup(f"<p>Thẻ của {visitor.full_name}</p>")]
-    venue = make.venue()
-    location = register(client, venue).headers["Location"]
-    assert "Cảnh báo phơi nhiễm" in client.get(location).get_data(as_text=True)
-    assert "Cảnh báo phơi nhiễm" in client.get(venue_url(venue)).get_data(as_text=True)
-    html = check_page(client.get("/me"))
+    def card(visitor, now):
+        return Markup(f"<p>Thẻ của {visitor.full_name}</p>")
+
+    with signals.visitor_notices.connected_to(notice, sender=app), \
+            signals.visitor_notices.connected_to(broken, sender=app), signals.me_panels.connected_to(card, sender=app):
+        venue = make.venue()
+        location = register(client, venue).headers["Location"]
+        assert "Cảnh báo phơi nhiễm" in client.get(location).get_data(as_text=True)
+        assert "Cảnh báo phơi nhiễm" in client.get(venue_url(venue)).get_data(as_text=True)
+        html = check_page(client.get("/me"))
     assert "Cảnh báo phơi nhiễm" in html and f"Thẻ của {NAME}" in html
     person = db.session.scalar(select(Visitor))
     assert seen and all(ids == [person.id] for ids in seen)
