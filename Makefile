@@ -41,6 +41,7 @@ chromium:
 
 test: $(VENV)/.installed-test translations chromium
 	$(BIN)/ruff check portal tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test translations

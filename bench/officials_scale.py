@@ -231,7 +231,7 @@ def run(url, sizes, runs, reuse=False, keep=False):
     from flask_migrate import upgrade
 
     from portal.extensions import db
-    from portal.models_base import utcnow
+    from portal.clock import utcnow
 
     rng = random.Random(20210927)
     engine = None

@@ -38,7 +38,7 @@ def seed(env, lanes, people):
     from portal.auth.services import create_user
     from portal.divisions.services import wards_of
     from portal.extensions import db
-    from portal.models_base import utcnow
+    from portal.clock import utcnow
     from portal.passes.services import issue_pass
     from portal.venues.services import register_venue
     from portal.visitors.services import register_visitor

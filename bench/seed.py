@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 
 from portal.crypto import encrypt, lookup_hash, plain_hash
 from portal.extensions import db
-from portal.venues.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
+from portal.identifiers import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 
 from . import scaledb
 

@@ -175,7 +175,7 @@ def _purge_worker(url, done):
     app = _app(url)
     with app.app_context():
         from portal.extensions import db
-        from portal.models_base import utcnow
+        from portal.clock import utcnow
         from portal.privacy.services import chunking_for, purge
 
         chunk, pause = chunking_for(db.engine.dialect.name)  # as `flask data purge` does
@@ -194,7 +194,7 @@ def _check_ins(count, visitors, venues, rng, until=None):
     """Latencies (ms) of check-ins (check_in + commit), stopping early when `until()` is true."""
     from portal.checkin.services import check_in
     from portal.extensions import db
-    from portal.models_base import utcnow
+    from portal.clock import utcnow
     from portal.venues.models import Venue
     from portal.visitors.models import Visitor
 
@@ -239,7 +239,7 @@ def run(url, visits, purge_rows, runs, out=sys.stdout):
     from flask_migrate import upgrade
 
     from portal.extensions import db
-    from portal.models_base import utcnow
+    from portal.clock import utcnow
     from portal.tracing.contacts import contact_query
     from portal.tracing.services import person_visits, retention_cutoff
 
@@ -262,10 +262,12 @@ def run(url, visits, purge_rows, runs, out=sys.stdout):
                 out.write(f"EXPLAIN, contact query ({rule} rule, one of {len(case_visits)} case visits):\n")
                 for line in explain(contact_query(case_visits[0], rule, 15, cutoff, now)):
                     out.write("    " + line + "\n")
-            from portal.tracing.contacts import _rows
+            from portal.tracing.contacts import VisitRow
+            from portal.tracing.queries import contact_rows
 
             out.write("EXPLAIN, step 2 (the candidates' rows by id):\n")
-            for line in explain(_rows().params(ids=[1, 2, 3], end_from=now, exclude=[CASE_VISITOR_ID])):
+            step2 = contact_rows(VisitRow._fields).params(ids=[1, 2, 3], end_from=now, exclude=[CASE_VISITOR_ID])
+            for line in explain(step2):
                 out.write("    " + line + "\n")
             out.write("EXPLAIN, the case's visits:\n")
             from portal.checkin.models import Visit

@@ -31,14 +31,13 @@ def create_app(test_config=None, instance_path=None):
     logging.basicConfig(level=app.config["PORTAL_LOG_LEVEL"])
     _trust_proxies(app)
     _init_extensions(app)
-    _register_blueprints(app)
+    _register_features(app)
 
     from . import errors, i18n, security
 
     errors.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    _register_cli(app)
     return app
 
 
@@ -99,72 +98,19 @@ def _init_extensions(app):
     limiter.init_app(app)
 
 
-def _register_blueprints(app):
-    from .auth.routes import bp as auth_bp
-    from .public.routes import bp as public_bp
-    from .venues.routes import bp as venues_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(venues_bp)
-
-    from .checkin import routes as checkin_routes
-    from .visitors.routes import bp as visitors_bp
-
-    app.register_blueprint(checkin_routes.bp)
-    app.register_blueprint(visitors_bp)
-    checkin_routes.init_app(app)
-
-    from .audit import routes as audit_routes
-    from .tracing import routes as tracing_routes
-
-    audit_routes.init_app(app)
-    tracing_routes.init_app(app)
-
-    from .passes import routes as passes_routes
-    from .staff import panels as staff_panels
-
-    passes_routes.init_app(app)
-    staff_panels.init_app(app)
-
-    from .officials.routes import bp as officials_bp
-    from .registry.routes import bp as registry_bp
-    from .reports.routes import bp as reports_bp
-
-    app.register_blueprint(officials_bp)
-    app.register_blueprint(registry_bp)
-    app.register_blueprint(reports_bp)
+#: Feature packages, each with an `init_app(app)` that registers its blueprint, its `flask`
+#: commands and its signal receivers. Order only decides the order of panels on shared pages.
+FEATURES = (
+    "public", "auth", "venues", "visitors", "checkin", "audit", "tracing", "passes", "staff",
+    "officials", "registry", "reports", "divisions", "demo", "privacy",
+)
 
 
-def _register_cli(app):
-    from .demo.cli import demo_cli
-    from .divisions.cli import divisions_cli
+def _register_features(app):
+    from importlib import import_module
+
+    for name in FEATURES:
+        import_module(f"{__name__}.{name}").init_app(app)
     from .i18n import translate_cli
 
-    app.cli.add_command(divisions_cli)
-    app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
-
-    from .checkin.cli import visits_cli
-
-    app.cli.add_command(visits_cli)
-
-    from .audit.cli import audit_cli
-    from .privacy.cli import data_cli
-    from .tracing.cli import tracing_cli
-
-    app.cli.add_command(data_cli)
-    app.cli.add_command(audit_cli)
-    app.cli.add_command(tracing_cli)
-
-    from .officials.cli import users_cli
-    from .registry.cli import registry_cli
-    from .reports.cli import reports_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(registry_cli)
-    app.cli.add_command(reports_cli)
-
-    from .venues.cli import venues_cli
-
-    app.cli.add_command(venues_cli)

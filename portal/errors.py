@@ -9,6 +9,7 @@ import logging
 from flask import g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import Gone, NotFound
 
 from .extensions import db, login_manager
 
@@ -61,9 +62,40 @@ def unavailable(error):
     return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
+class _PageNotFound(NotFound):
+    def __init__(self, template, context):
+        super().__init__()
+        self.template, self.context = template, context
+
+
+class _PageGone(Gone):
+    def __init__(self, template, context):
+        super().__init__()
+        self.template, self.context = template, context
+
+
+def not_found(template=None, **context):
+    """Answer 404, with a page of its own for visitors (an unknown poster, a visit not theirs).
+
+    Like `abort(404)`: it raises, and the 404 handler draws `template` (or the plain 404 page).
+    """
+    if template is None:
+        raise NotFound()
+    raise _PageNotFound(template, context)
+
+
+def gone(template, **context):
+    """Answer 410 with this page (a retired poster): raises, like `abort(410)`."""
+    raise _PageGone(template, context)
+
+
 def _render(status, **context):
+    error = context.get("error")
+    template = getattr(error, "template", None) or f"errors/{status}.html"
+    if getattr(error, "context", None):
+        context = {**context, **error.context}
     try:
-        return render_template(f"errors/{status}.html", **context), status
+        return render_template(template, **context), status
     except UNAVAILABLE as exc:  # a template or hook reached for the database
         return unavailable(exc)
 

@@ -1,12 +1,12 @@
 """Import every model so Alembic and the app see the whole schema."""
-from .audit.models import AuditEntry  # noqa: F401
+from .audit.models import AuditEntry, AuditMaintenance  # noqa: F401
 from .auth.models import User, UserWard, VenueStaff  # noqa: F401
 from .checkin.models import Visit  # noqa: F401
 from .divisions.models import Division  # noqa: F401
-from .venues.models import RetiredToken, Venue  # noqa: F401
+from .venues.models import Entrance, RetiredToken, Venue  # noqa: F401
 from .visitors.models import Device, Visitor  # noqa: F401
 from .tracing.models import Case, Exposure, ExposureNotice  # noqa: F401
 from .passes.models import Pass  # noqa: F401
 from .staff.models import Scan  # noqa: F401
-from .registry.models import Establishment, FollowUp, MatchProposal, RegistryImport  # noqa: F401
+from .registry.models import Establishment, FollowUp, MatchProposal, RegistryCheck, RegistryImport  # noqa: F401
 from .reports.models import ZoneLevel  # noqa: F401

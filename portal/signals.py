@@ -41,7 +41,7 @@ Connected by checkin (today's check word and counts) and staff (staff accounts a
 
 province_panels = _Signal("province_panels", """Panels on the province dashboard.
 
-Sent by `reports.routes.dashboard`, only when a province administrator looks at it. Receivers are
+Sent by `reports.views.dashboards.dashboard`, only when a province administrator looks at it. Receivers are
 called as `receiver(actor=User, now=aware UTC datetime)` and return one `Markup` panel (or None).
 Connected by audit (this week's look-ups and exports) and staff (checkpoint throughput).""")
 
@@ -51,14 +51,45 @@ Sent by `visitors.routes.me` when the device is remembered. Receivers are called
 `receiver(visitor=Visitor, now=aware UTC datetime)` with the device's own person (not dependents)
 and return one `Markup` panel (or None). Connected by passes (the personal pass).""")
 
+me_history = _Signal("me_history", """The visits section of a visitor's /me page.
+
+Sent by `visitors.routes.me` when the device is remembered. Receivers are called as
+`receiver(visitor_ids=list[int], person_id=int, names=dict[int, str], now=aware UTC datetime,
+since=aware UTC datetime)` with the household's ids (the device's person first), their names, and
+the start of the retention window; they return one `Markup` section (or None). A receiver may
+apply due automatic check-outs: the page commits after rendering. Connected by checkin (visits).""")
+
+person_records = _Signal("person_records", """Asked before a dependent leaves a household: does a
+feature keep records of this person that must outlive the link?
+
+Sent by `visitors.services.remove_dependent`. Receivers are called as
+`receiver(visitor_id=int)` and return True when they hold such records (visits that tracers may
+still need until they expire), in which case the profile is unlinked instead of deleted. Read
+with `any_record()`, whose failure policy is the opposite of `collect()`'s: a failing receiver
+counts as True, so a broken receiver can never make the portal delete a person it must keep.
+Connected by checkin (visits).""")
+
 visitor_notices = _Signal("visitor_notices", """Warnings shown to visitors on the check-in form, the
 confirmation page and /me.
 
-Sent (through `notices_for`) by `checkin.routes` and `visitors.routes`. Receivers are called as
+Sent (through `notices_for`) by `checkin.views` and `visitors.routes`. Receivers are called as
 `receiver(visitor_ids=list[int], now=aware UTC datetime)` with the ids of the device's household
 (the person and their dependents) and return a list of `Markup` notices (possibly empty). This
 is on the check-in hot path: a receiver must cost a bounded number of statements. Connected by
 tracing (exposure warnings).""")
+
+person_data = _Signal("person_data", """Everything a feature keeps about a household, for the
+person's own download of their data (/me/data.json and /me/data.csv).
+
+Sent by `visitors.data` for the device's person. Receivers are called as
+`receiver(visitor_ids=list[int], names=dict[int, str], now=aware UTC datetime)` with the
+household's ids (the device's person first) and their names, and return a list of sections, each
+`(key, title, header, rows)`: `key` a stable English identifier (the JSON's), `title` and
+`header` translated texts, `rows` lists of cells (text, numbers, aware datetimes or None), one
+row per thing kept about these people, every row still in the database (not only what /me shows).
+Only read, never written. Read with `every_answer()`: a failing receiver refuses the whole
+download rather than give the person a file that misses part of their data. Connected by checkin (visits and crossings), passes (passes) and
+tracing (exposure warnings); visitors adds the profiles itself.""")
 
 
 def collect(signal, **kwargs):
@@ -71,6 +102,37 @@ def collect(signal, **kwargs):
         except Exception as exc:  # noqa: BLE001 - one broken panel must not take its page down
             _log_failure(signal, receiver, exc)
             continue
+        if result:
+            results.append(result)
+    return results
+
+
+def any_record(visitor_id):
+    """Whether any receiver of `person_records` keeps records of this person (True on failure)."""
+    for receiver in person_records.receivers_for(current_app._get_current_object()):
+        try:
+            if receiver(visitor_id=visitor_id):
+                return True
+        except Exception as exc:  # noqa: BLE001 - keep the person rather than lose records
+            _log_failure(person_records, receiver, exc)
+            return True
+    return False
+
+
+class Incomplete(Exception):
+    """A receiver of a signal read with `every_answer()` failed (already logged)."""
+
+
+def every_answer(signal, **kwargs):
+    """Like `collect()`, but a failing receiver (logged) raises `Incomplete` instead of being left
+    out: for answers that must be whole, such as a person's download of everything kept."""
+    results = []
+    for receiver in signal.receivers_for(current_app._get_current_object()):
+        try:
+            result = receiver(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - logged without its message, then refused whole
+            _log_failure(signal, receiver, exc)
+            raise Incomplete(signal.name) from None
         if result:
             results.append(result)
     return results

@@ -2,7 +2,6 @@
 import base64
 import contextvars
 import os
-import re
 import tempfile
 
 import pytest
@@ -101,6 +100,8 @@ def _migrated(db_dir):
 
         load_divisions("79")
         db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
     return True
 
 
@@ -111,7 +112,7 @@ def empty_tables():
     maintenance.py), like `flask audit expire`, and only inside this transaction.
     """
     from portal.audit.maintenance import unlocked
-    from portal.models_base import utcnow
+    from portal.clock import utcnow
 
     db.session.rollback()
     with unlocked("tests: empty every table", utcnow()):
@@ -180,14 +181,3 @@ def login(client):
         return response
 
     return do
-
-
-def check_page(response, status=200):
-    """A page: expected status, html lang, a unique-looking title and exactly one h1."""
-    html = response.get_data(as_text=True)
-    assert response.status_code == status, html[:800]
-    assert re.search(r'<html lang="(vi|en)">', html)
-    titles = re.findall(r"<title>(.*?)</title>", html, re.S)
-    assert len(titles) == 1 and titles[0].strip(" ·") and "Vào Ra" in titles[0]
-    assert len(re.findall(r"<h1[ >]", html)) == 1
-    return html

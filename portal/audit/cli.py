@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from ..auth.services import user_by_phone
 from ..extensions import db
-from ..models_base import utcnow
+from ..clock import utcnow
 from .maintenance import MIN_EXPIRY_DAYS, MaintenanceError, expire_entries
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,8 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 
 class AuditEntry(db.Model):
@@ -23,8 +24,9 @@ class AuditEntry(db.Model):
     query: Mapped[str] = mapped_column(String(300))
     row_count: Mapped[int] = mapped_column(Integer, default=0)
 
-    actor = relationship("User", lazy="joined")
-    case = relationship("Case", lazy="joined")
+    # Loaded when read; the log and its export load both with the entries (audit/services.py).
+    actor = relationship("User")
+    case = relationship("Case")
 
 
 class AuditMaintenance(db.Model):

@@ -1,5 +1,6 @@
 """Writing and reading audit entries. Nothing here changes or deletes one (expiry: maintenance.py)."""
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from .models import AuditEntry
@@ -16,7 +17,11 @@ ACTIONS = (*TRACER_ACTIONS,
            # A province administrator on an account: a login pause lifted, a new first password.
            "login_unpause", "new_password",
            # An administrator expired old audit entries (portal/audit/maintenance.py).
-           "expire")
+           "expire",
+           # A province administrator downloaded the audit log itself (portal/audit/routes.py).
+           "audit_export",
+           # An account holder downloaded what the portal keeps about them (portal/privacy/account.py).
+           "own_data")
 
 
 def describe(params):
@@ -48,20 +53,40 @@ def record(actor, case, action, params, row_count, now):
     return entry
 
 
-def entries_page(page, per_page=50, case_id=None):
-    """(entries, total) for one page of the audit log, newest first."""
-    query = select(AuditEntry)
-    count = select(func.count()).select_from(AuditEntry)
+def _with_names():
+    """The log and its export name each entry's actor and case: loaded with the entries, not row by row."""
+    # Built when asked, not at import: options configure the mappers, and every model must be mapped first.
+    return joinedload(AuditEntry.actor), joinedload(AuditEntry.case)
+
+
+def _conditions(case_id=None, where=None):
+    """SQL conditions for a case and an AuditFilter (portal/audit/filters.py)."""
+    conditions = list(where.conditions()) if where is not None else []
     if case_id is not None:
-        query = query.where(AuditEntry.case_id == case_id)
-        count = count.where(AuditEntry.case_id == case_id)
-    total = db.session.scalar(count)
+        conditions.append(AuditEntry.case_id == case_id)
+    return conditions
+
+
+def entries_page(page, per_page=50, case_id=None, where=None):
+    """(entries, total) for one page of the audit log, newest first, narrowed by an AuditFilter."""
+    conditions = _conditions(case_id, where)
+    total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
     entries = db.session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        select(AuditEntry).options(*_with_names()).where(*conditions)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
     return entries, total
+
+
+def entries_for_export(where, limit):
+    """At most `limit` entries matching an AuditFilter, newest first."""
+    return db.session.scalars(
+        select(AuditEntry).options(*_with_names()).where(*_conditions(where=where))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    ).all()
 
 
 def entries_since(moment, actions=TRACER_ACTIONS):

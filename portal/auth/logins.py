@@ -15,7 +15,7 @@ from sqlalchemy import case, literal, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models_base import UTCDateTime
+from ..columns import UTCDateTime
 from .models import User
 from .services import user_by_phone
 
@@ -113,19 +113,6 @@ def finish_login(attempt, password):
     user.login_blocked_until = None
     db.session.flush()
     return user
-
-
-def lift_login_pause(user, actor, now):
-    """The account may log in again at once (flushes). `actor`: the province administrator,
-    whose action is audited; None from the server's command line, which is logged only."""
-    user.failed_logins = 0
-    user.login_blocked_until = None
-    db.session.flush()
-    if actor is not None:
-        from ..audit.services import record
-
-        record(actor, None, "login_unpause", {"account": user.id}, 1, now)
-    log.info("login pause of account %s lifted by %s", user.id, f"account {actor.id}" if actor else "the CLI")
 
 
 def paused_accounts(now):

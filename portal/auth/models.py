@@ -6,8 +6,10 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..collation import keep_sorted, sort_key_column
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 ROLES = ("owner", "staff", "checkpoint", "ward_official", "tracer", "province_admin")
 OFFICIAL_ROLES = ("ward_official", "tracer", "province_admin")
@@ -19,6 +21,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     role: Mapped[str] = mapped_column(String(20), index=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    # The name's Vietnamese sort key (portal/collation.py): lists order by it in SQL.
+    full_name_sort: Mapped[str] = sort_key_column("full_name")
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(256))
@@ -48,6 +52,9 @@ class User(UserMixin, db.Model):
         """What the session and the remember cookie hold: id and session version, so bumping
         the version (auth.services.end_sessions) ends every session issued before."""
         return f"{self.id}:{self.session_version or 0}"
+
+
+keep_sorted(User, "full_name", "full_name_sort")
 
 
 class UserWard(db.Model):

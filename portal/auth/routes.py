@@ -1,21 +1,25 @@
 """Sign-up, login and logout."""
 import math
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter, login_manager
+from ..forms_common import render_form
 from ..i18n import safe_next
-from ..models_base import utcnow
+from ..clock import utcnow
 from .forms import LoginForm, SignupForm
+from .home import home_for, template_values
 from .logins import LoginPolicy, finish_login, start_login
 from .models import User
 from .services import AccountError, create_user, end_sessions
+from . import bp
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
+# Every page of the app draws the header link to the user's own space.
+bp.app_context_processor(template_values)
 
 login_manager.login_view = "auth.login"
 
@@ -46,19 +50,6 @@ def _start_session(user):
     login_user(user)
 
 
-def home_for(user):
-    """Where each role starts after login."""
-    if user.role == "owner":
-        return url_for("venues.index")
-    if user.role in ("ward_official", "province_admin"):
-        return url_for("reports.dashboard")
-    if user.role == "tracer":
-        return url_for("tracing.index")
-    if user.role in ("staff", "checkpoint"):
-        return url_for("staff.index")
-    return url_for("public.index")
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def signup():
@@ -81,7 +72,7 @@ def signup():
             _start_session(user)
             flash(_("Welcome! Now register your first venue."))
             return redirect(url_for("venues.new"))
-    return render_template("auth/signup.html", form=form)
+    return render_form("auth/signup.html", form)
 
 
 def _pause_text(until):
@@ -112,8 +103,7 @@ def login():
             return redirect(safe_next(request.args.get("next"), home_for(user)))
         form.password.errors.append(_("The phone number or password is wrong."))
         paused_until = attempt.paused_until
-    return render_template("auth/login.html", form=form,
-                           paused_until=_pause_text(paused_until) if paused_until else None)
+    return render_form("auth/login.html", form, paused_until=_pause_text(paused_until) if paused_until else None)
 
 
 @bp.route("/logout", methods=["POST"])

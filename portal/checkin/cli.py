@@ -3,7 +3,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..models_base import utcnow
+from ..clock import utcnow
 from .services import close_stale
 
 visits_cli = AppGroup("visits", help="Visits: automatic check-outs.")

@@ -1,6 +1,6 @@
 """Check-in form shapes; CSRF comes from the device cookie (see visitors/device.py)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField
+from wtforms import HiddenField, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from ..visitors.device import DeviceForm
@@ -11,6 +11,8 @@ class CheckInForm(DeviceForm):
     """One tap: the remembered person, plus the dependents ticked."""
 
     nonce = nonce_field()
+    # The changed privacy notice's version, set only when the page shows it: posting it confirms it was read.
+    notice = HiddenField()
     # validate_choice=False: WTForms' own message has no Vietnamese translation.
     dependents = SelectMultipleField(_l("Who is with you?"), choices=[], validate_choice=False)
 

@@ -5,7 +5,8 @@ from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 #: How a check-in or check-out happened.
 METHODS = ("self", "staff", "assisted", "auto", "moved")
@@ -27,6 +28,9 @@ class Visit(db.Model):
     ref: Mapped[str] = mapped_column(String(32), unique=True)
     visitor_id: Mapped[int] = mapped_column(ForeignKey("visitors.id"))
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"))
+    # The venue's entrance whose poster was scanned to check in; None for the venue's own poster
+    # (and staff scans). The stay is the venue's: every rule and count goes by venue_id.
+    entrance_id: Mapped[int | None] = mapped_column(ForeignKey("entrances.id"))
     lead_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # When an open visit closes by itself: check-in time plus the venue's default stay.
@@ -37,7 +41,8 @@ class Visit(db.Model):
     # Idempotency key from the check-in form: a retried POST finds the same visit.
     nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
 
-    venue = relationship("Venue", lazy="joined")
+    venue = relationship("Venue")
+    entrance = relationship("Entrance")
     visitor = relationship("Visitor")
 
     @property

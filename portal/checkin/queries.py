@@ -3,26 +3,26 @@ statement costs about as much as running it. Built on first use, when every mode
 from functools import cache
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
-from ..venues.models import Venue
+from ..venues.models import Entrance, Venue
 from ..visitors.models import Visitor
 from .models import Visit
 
 
 def visits():
-    """select(Visit) without its venue: the rules never need it, so no join is paid for."""
-    return select(Visit).options(lazyload(Visit.venue))
+    """select(Visit) alone: the rules never need the venue (relationships load only when read)."""
+    return select(Visit)
 
 
 def visits_with_venue():
-    """select(Visit) with its venue and ward, but not the venue's owner."""
-    return select(Visit).options(joinedload(Visit.venue).lazyload(Venue.owner))
+    """select(Visit) with its venue and ward, and the entrance scanned: what the visitor's pages show."""
+    return select(Visit).options(joinedload(Visit.venue).joinedload(Venue.ward), joinedload(Visit.entrance))
 
 
 def venues():
-    """select(Venue) without its owner."""
-    return select(Venue).options(lazyload(Venue.owner))
+    """select(Venue) with its ward, which the check-in page shows."""
+    return select(Venue).options(joinedload(Venue.ward))
 
 
 @cache
@@ -33,6 +33,22 @@ def venue_by_token():
 @cache
 def venue_by_code():
     return venues().where(Venue.short_code == bindparam("code"))
+
+
+def entrances():
+    """select(Entrance) of entrances in use, with their venue and ward."""
+    return (select(Entrance).options(joinedload(Entrance.venue).joinedload(Venue.ward))
+            .where(Entrance.retired_at.is_(None)))
+
+
+@cache
+def entrance_by_token():
+    return entrances().where(Entrance.token == bindparam("token"))
+
+
+@cache
+def entrance_by_code():
+    return entrances().where(Entrance.short_code == bindparam("code"))
 
 
 @cache

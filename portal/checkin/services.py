@@ -2,24 +2,19 @@
 
 Every function takes `now` (aware UTC) and flushes; the caller commits.
 """
-import re
 import secrets
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
+from ..clock import local_date
 from ..extensions import db
-from ..venues.services import SHORT_CODE_ALPHABET, normalise_code
+from ..identifiers import is_ref, is_short_code, is_token, normalise_short_code
 from . import queries
 from .models import Visit
 from .words import check_word
 
 
-#: Shapes of identifiers in URLs; anything else is not looked up (PostgreSQL rejects NUL bytes).
-REF_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,32}")
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-CODE_PATTERN = re.compile(f"[{SHORT_CODE_ALPHABET}]{{4,8}}")
 
 
 class NonceTaken(ValueError):
@@ -35,15 +30,33 @@ def venue_by_poster_token(token):
 
 def well_formed_token(token):
     """Whether a string has the shape of a poster token (current or retired)."""
-    return bool(token) and TOKEN_PATTERN.fullmatch(token) is not None
+    return is_token(token)
 
 
 def venue_by_short_code(code):
     """The venue with this short code, any case and spacing (owner not loaded), or None."""
-    code = normalise_code(code)
-    if not CODE_PATTERN.fullmatch(code):
+    code = normalise_short_code(code)
+    if not is_short_code(code):
         return None
     return db.session.scalar(queries.venue_by_code(), {"code": code})
+
+
+def entrance_by_poster_token(token):
+    """The entrance in use whose poster token this is, with its venue, or None.
+
+    Asked only after the venue look-up missed: a venue's own poster costs no extra statement.
+    """
+    if not well_formed_token(token):
+        return None
+    return db.session.scalar(queries.entrance_by_token(), {"token": token})
+
+
+def entrance_by_short_code(code):
+    """The entrance in use with this short code (any case and spacing), with its venue, or None."""
+    code = normalise_short_code(code)
+    if not is_short_code(code):
+        return None
+    return db.session.scalar(queries.entrance_by_code(), {"code": code})
 
 
 def takes_check_ins(venue):
@@ -109,11 +122,12 @@ def visit_by_nonce(nonce):
     return db.session.scalar(queries.by_nonce(), {"nonce": nonce})
 
 
-def check_in(visitor, venue, now, *, method="self", nonce=None, dependents=()):
+def check_in(visitor, venue, now, *, method="self", nonce=None, dependents=(), entrance=None):
     """Record a visit; closes the visitor's open visit elsewhere. Idempotent per nonce.
 
-    Returns the visit. Checking in where the visitor is already inside returns that visit
-    (ticked dependents who are not inside yet join it). A nonce that recorded another
+    Returns the visit. Checking in where the visitor is already inside (at any entrance of the
+    venue) returns that visit (ticked dependents who are not inside yet join it). `entrance` is
+    the venue's entrance whose poster was scanned, recorded on new visits. A nonce that recorded another
     person's visit raises NonceTaken; a dependent of someone else raises ValueError.
     """
     for dependent in dependents:
@@ -129,7 +143,8 @@ def check_in(visitor, venue, now, *, method="self", nonce=None, dependents=()):
     if visit is None or visit.venue_id != venue.id:
         if visit is not None:
             _close(visit, now, "moved")
-        visit = _new_visit(visitor.id, venue, now, method, nonce=nonce, flush=bool(dependents))
+        visit = _new_visit(visitor.id, venue, now, method, nonce=nonce, flush=bool(dependents),
+                           entrance=entrance)
     if dependents:
         current = open_visits_for([d.id for d in dependents], now)
         for dependent in dependents:
@@ -138,16 +153,18 @@ def check_in(visitor, venue, now, *, method="self", nonce=None, dependents=()):
                 continue  # already inside here
             if previous is not None:
                 _close(previous, now, "moved")
-            _new_visit(dependent.id, venue, now, method, lead_visit_id=visit.id, flush=False)
+            _new_visit(dependent.id, venue, now, method, lead_visit_id=visit.id, flush=False,
+                       entrance=entrance)
     db.session.flush()
     return visit
 
 
-def _new_visit(visitor_id, venue, now, method, nonce=None, lead_visit_id=None, flush=True):
+def _new_visit(visitor_id, venue, now, method, nonce=None, lead_visit_id=None, flush=True, entrance=None):
     visit = Visit(
         ref=new_ref(),
         visitor_id=visitor_id,
         venue_id=venue.id,
+        entrance_id=entrance.id if entrance is not None else None,
         lead_visit_id=lead_visit_id,
         checked_in_at=now,
         due_out_at=now + timedelta(minutes=venue.default_stay_minutes),
@@ -197,7 +214,7 @@ def close_stale(now, batch=10000):
 
 def visit_by_ref(ref):
     """The visit with this public reference, or None."""
-    if not ref or not REF_PATTERN.fullmatch(ref):
+    if not is_ref(ref):
         return None
     return db.session.scalar(queries.by_ref(), {"ref": ref})
 
@@ -228,35 +245,19 @@ def history(visitor_ids, now, since):
     )
 
 
-def local_day(now, tz_name):
-    """The calendar day in the portal's timezone at an aware UTC instant."""
-    return now.astimezone(ZoneInfo(tz_name)).date()
+def kept_visits(visitor_ids):
+    """Every visit of these people still kept, oldest first, as stored (nothing is closed)."""
+    return list(db.session.scalars(
+        queries.visits_with_venue().where(Visit.visitor_id.in_(list(visitor_ids)))
+        .order_by(Visit.checked_in_at, Visit.id)
+    ))
 
 
-def local_midnight(day, tz_name):
-    """The start of a local calendar day, as aware UTC."""
-    start = datetime.combine(day, time(0), tzinfo=ZoneInfo(tz_name))
-    return start.astimezone(timezone.utc)
+def has_visits(visitor_id):
+    """Whether any visit of this person is kept."""
+    return db.session.scalar(select(Visit.id).where(Visit.visitor_id == visitor_id).limit(1)) is not None
 
 
 def day_word(secret_key, venue, at, tz_name):
     """The venue's check word for the local day of an instant."""
-    return check_word(secret_key, venue.id, local_day(at, tz_name))
-
-
-def venue_figures(venue, now, tz_name):
-    """Counts for the owner, never names: check-ins since local midnight and people inside now."""
-    since = local_midnight(local_day(now, tz_name), tz_name)
-    checked_in = db.session.scalar(
-        select(func.count(Visit.id)).where(Visit.venue_id == venue.id, Visit.checked_in_at >= since)
-    )
-    # Nobody is inside longer than the longest stay (12 hours), which bounds the scan.
-    inside = db.session.scalar(
-        select(func.count(Visit.id)).where(
-            Visit.venue_id == venue.id,
-            Visit.checked_in_at >= now - timedelta(hours=24),
-            Visit.checked_out_at.is_(None),
-            Visit.due_out_at > now,
-        )
-    )
-    return {"checked_in_today": checked_in or 0, "inside_now": inside or 0}
+    return check_word(secret_key, venue.id, local_date(at, tz_name))

@@ -16,6 +16,12 @@ def province_wards(province_code):
     return province, list(Ward.iter_by_province(code))
 
 
+def clean_name(name):
+    """A division name with runs of whitespace made one space and the ends stripped."""
+    # The upstream list writes two wards with a double space ("Phường  An Nhơn").
+    return " ".join(name.split())
+
+
 def load_divisions(province_code):
     """Insert missing wards and update changed ones; returns (added, updated). Idempotent."""
     province, wards = province_wards(province_code)
@@ -28,10 +34,10 @@ def load_divisions(province_code):
     added = updated = 0
     for ward in wards:
         values = dict(
-            name=ward.name,
+            name=clean_name(ward.name),
             kind=ward.division_type.value,
             province_code=str(int(province.code)),
-            province_name=province.name,
+            province_name=clean_name(province.name),
         )
         code = str(int(ward.code))
         current = existing.get(code)
@@ -47,11 +53,11 @@ def load_divisions(province_code):
 
 
 def wards_of(province_code):
-    """The loaded wards of a province, by name."""
+    """The loaded wards of a province, in Vietnamese order of their names."""
     return list(
         db.session.scalars(
             select(Division)
             .where(Division.province_code == str(province_code))
-            .order_by(Division.name)
+            .order_by(Division.name_sort, Division.code)
         )
     )

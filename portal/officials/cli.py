@@ -5,13 +5,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..auth.logins import lift_login_pause
 from ..auth.models import OFFICIAL_ROLES
 from ..auth.passwords import password_problem
 from ..auth.services import user_by_phone
 from ..extensions import db
-from ..models_base import utcnow
-from .services import OfficialError, create_official
+from ..clock import utcnow
+from .services import OfficialError, create_official, lift_login_pause
 
 users_cli = AppGroup("users", help="Official accounts.")
 

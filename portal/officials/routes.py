@@ -1,20 +1,22 @@
 """Province admins manage official accounts."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from ..auth.forms import ROLE_NAMES, NewPasswordForm
-from ..auth.logins import lift_login_pause, paused_accounts
+from ..auth.logins import paused_accounts
 from ..auth.models import User
 from ..divisions.services import wards_of
 from ..extensions import db
-from ..models_base import utcnow
+from ..forms_common import form_status, render_form
+from ..clock import utcnow
 from ..security import roles_required
 from .forms import ROLE_LABELS, OfficialEditForm, OfficialForm
+from .wards import ward_picker
 from .services import (OfficialError, create_official, give_new_password, official_accounts, official_by_id,
-                       set_active, update_official)
+                       lift_login_pause, set_active, update_official)
+from . import bp
 
-bp = Blueprint("officials", __name__, url_prefix="/officials")
 
 ERRORS = {
     "role": lambda: _("Choose a role."),
@@ -32,11 +34,31 @@ def _province():
     return current_app.config["PORTAL_PROVINCE"]
 
 
+def _filtering():
+    """The "Filter wards" button: the same form again with a narrower ward list, nothing saved."""
+    return request.method == "POST" and "filter" in request.form
+
+
+def _picker(form):
+    query = "" if request.form.get("filter") == "all" else request.form.get("ward_filter", "")
+    picker = ward_picker(form.ward_rows, form.wards.data, query, _province())
+    picker.filtered = _filtering()
+    return picker
+
+
+def _names_of(account, wards):
+    codes = {link.division_code for link in account.wards}
+    return [w.name for w in wards if w.code in codes]
+
+
 @bp.route("/")
 @roles_required("province_admin")
 def index():
     """Every official account."""
-    return render_template("officials/index.html", accounts=official_accounts(), roles=ROLE_LABELS,
+    accounts = official_accounts()
+    wards = wards_of(_province())  # in the list's name order
+    ward_names = {a.id: _names_of(a, wards) for a in accounts}
+    return render_template("officials/index.html", accounts=accounts, roles=ROLE_LABELS, ward_names=ward_names,
                            paused=paused_accounts(utcnow()), role_names=ROLE_NAMES)
 
 
@@ -46,7 +68,7 @@ def new():
     """Create an official account."""
     form = OfficialForm()
     form.set_wards(wards_of(_province()))
-    if form.validate_on_submit():
+    if not _filtering() and form.validate_on_submit():
         try:
             user = create_official(role=form.role.data, full_name=form.full_name.data, phone=form.phone.data,
                                    password=form.password.data, ward_codes=form.wards.data,
@@ -58,7 +80,9 @@ def new():
             db.session.commit()
             flash(_("The account is created."))
             return redirect(url_for("officials.edit", user_id=user.id))
-    return render_template("officials/form.html", form=form)
+    form.keep_password()
+    # The page may carry the first password back: never stored by the browser or a proxy.
+    return (*render_form("officials/form.html", form, picker=_picker(form)), {"Cache-Control": "no-store"})
 
 
 def _account(user_id):
@@ -76,7 +100,7 @@ def edit(user_id):
     form = OfficialEditForm() if request.method == "POST" else OfficialEditForm(
         full_name=user.full_name, wards=[w.division_code for w in user.wards])
     form.set_wards(wards_of(_province()))
-    if form.validate_on_submit():
+    if not _filtering() and form.validate_on_submit():
         try:
             update_official(user, full_name=form.full_name.data, ward_codes=form.wards.data,
                             province_code=_province())
@@ -87,12 +111,12 @@ def edit(user_id):
             db.session.commit()
             flash(_("Changes saved."))
             return redirect(url_for("officials.edit", user_id=user.id))
-    return _edit_page(user, form)
+    return _edit_page(user, form, status=form_status(form))
 
 
 def _edit_page(user, form, password_form=None, status=200):
     return render_template("officials/edit.html", form=form, account=user, roles=ROLE_LABELS, now=utcnow(),
-                           password_form=password_form or NewPasswordForm(formdata=None)), status
+                           picker=_picker(form), password_form=password_form or NewPasswordForm(formdata=None)), status
 
 
 @bp.route("/<int:user_id>/password", methods=["POST"])

@@ -1,10 +1,15 @@
-"""Official accounts: create, change wards, deactivate. The caller commits."""
+"""Official accounts: create, change wards, deactivate, lift a login pause. The caller commits."""
+import logging
+
 from sqlalchemy import func, select
 
+from ..audit.services import record
 from ..auth.models import OFFICIAL_ROLES, User, UserWard
 from ..auth.services import AccountError, create_user, end_sessions, set_password
 from ..divisions.models import Division
 from ..extensions import db
+
+log = logging.getLogger(__name__)
 
 
 class OfficialError(ValueError):
@@ -92,7 +97,7 @@ def give_new_password(user, password, actor, now):
 def official_accounts():
     """Every official account, by role then name."""
     return db.session.scalars(
-        select(User).where(User.role.in_(OFFICIAL_ROLES)).order_by(User.role, User.full_name, User.id)
+        select(User).where(User.role.in_(OFFICIAL_ROLES)).order_by(User.role, User.full_name_sort, User.id)
     ).all()
 
 
@@ -100,3 +105,14 @@ def official_by_id(user_id):
     """An official account by id, or None (owners and staff are not managed here)."""
     user = db.session.get(User, user_id)
     return user if user is not None and user.role in OFFICIAL_ROLES else None
+
+
+def lift_login_pause(user, actor, now):
+    """The account may log in again at once (flushes). `actor`: the province administrator,
+    whose action is audited; None from the server's command line, which is logged only."""
+    user.failed_logins = 0
+    user.login_blocked_until = None
+    db.session.flush()
+    if actor is not None:
+        record(actor, None, "login_unpause", {"account": user.id}, 1, now)
+    log.info("login pause of account %s lifted by %s", user.id, f"account {actor.id}" if actor else "the CLI")

@@ -2,25 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from ..text import PlainText, VietnamesePhone
+from ..text import VietnamesePhone
 from ..visitors.device import DeviceForm
-from ..visitors.forms import BirthYear
+from ..forms_common import birth_year_field, full_name_field
 
-
-def full_name_field(label=_l("Full name")):
-    """The person's full name, as on their ID card."""
-    return StringField(label, validators=[DataRequired(_l("Enter the full name.")), Length(max=100), PlainText()])
-
-
-def birth_year_field():
-    """Year of birth: four digits (the same rule as the visitor's own form)."""
-    return StringField(
-        _l("Year of birth"),
-        description=_l("Four digits, e.g. 1958."),
-        validators=[DataRequired(_l("Enter the year of birth, e.g. 1958.")), BirthYear()],
-    )
 
 
 class CardForm(FlaskForm):

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 #: Where a pass came from: the person's own /me page, or a card issued by staff or an official.
 KINDS = ("self", "card")

@@ -1,7 +1,7 @@
 """Personal passes on /me (get, replace, print) and printed pass cards issued by staff and officials."""
 import logging
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,17 +9,18 @@ from markupsafe import Markup
 
 from .. import signals
 from ..extensions import csrf, db
+from ..forms_common import render_form
 from ..i18n import local_datetime
-from ..models_base import utcnow
+from ..clock import utcnow
 from ..security import roles_required
 from ..visitors import device
 from ..visitors.services import dependents_of, device_for
 from . import card, services
 from .forms import CardForm, PassActionForm
 from .tokens import grouped
+from . import bp
 
 log = logging.getLogger(__name__)
-bp = Blueprint("passes", __name__, url_prefix="/passes")
 bp.after_request(device.write_cookie)
 
 #: Printing a card for someone else needs a public official: a business could otherwise mint a
@@ -161,12 +162,22 @@ def card_new():
         db.session.commit()
         log.info("pass card issued by user %s", current_user.id)
         return _pdf([(visitor.full_name, issued.token)], now, "vao-ra-pass.pdf")
-    status = 422 if form.errors else 200
-    return render_template("passes/card_new.html", form=form), status
+    return render_form("passes/card_new.html", form)
 
 
-def init_app(app):
-    """Register the blueprint and the /me panel."""
-    app.register_blueprint(bp)
+def person_data(visitor_ids, names, now):
+    """The `person_data` section of passes: every pass of the household, by the last 4 digits of
+    its number (the whole number would let anyone holding the file check the person in)."""
+    header = [_("Person"), _("Pass number ends in"), _("Kind"), _("Issued"), _("Replaced")]
+    kinds = {"self": _("on this phone"), "card": _("printed card")}
+    rows = [[names.get(p.visitor_id), p.token[-4:] if p.token else None, kinds.get(p.kind, p.kind),
+             p.issued_at, p.retired_at] for p in services.passes_of(visitor_ids)]
+    return [("passes", _("Passes"), header, rows)]
+
+
+def connect(app):
+    """Connect the pass panel on /me and the passes in the person's download; cards may be
+    offered in every template."""
     signals.me_panels.connect(me_panel, sender=app)
+    signals.person_data.connect(person_data, sender=app)
     app.add_template_global(may_issue_cards)

@@ -29,6 +29,13 @@ def active_pass(visitor_id):
     )
 
 
+def passes_of(visitor_ids):
+    """Every pass of these people still kept, replaced ones too, oldest first."""
+    return list(db.session.scalars(
+        select(Pass).where(Pass.visitor_id.in_(list(visitor_ids))).order_by(Pass.issued_at, Pass.id)
+    ))
+
+
 def issue_pass(visitor, now, *, kind="self", issued_by=None):
     """A new pass for the visitor; any pass they had is retired. Returns the pass."""
     for old in db.session.scalars(

@@ -1,4 +1,5 @@
-"""`flask data purge` and `flask data rotate-key`: run by the operator on the server."""
+"""`flask data purge`, `flask data rotate-key` and `flask data record`: run by the operator on the server."""
+import json
 import logging
 import os
 import time
@@ -10,12 +11,13 @@ from flask.cli import AppGroup
 
 from ..bootstrap import new_data_key
 from ..extensions import db
-from ..models_base import utcnow
+from ..clock import utcnow
 from .keys import KeyRotationError, rotate
+from .record import as_json, as_lines, figures
 from .services import MAX_CHUNK, SQLITE_CHUNK, SQLITE_PAUSE, checkpoint_sqlite, chunking_for, purge
 
 log = logging.getLogger(__name__)
-data_cli = AppGroup("data", help="Personal data: retention and encryption key.")
+data_cli = AppGroup("data", help="Personal data: retention, encryption key, the record of processing.")
 
 
 @data_cli.command("purge")
@@ -85,3 +87,16 @@ def rotate_key_command(new_key):
         f"{where} (or the environment), replacing the old one. Until then the running portal "
         "cannot read personal data."
     )
+
+
+@data_cli.command("record")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Plain text, one line per figure, or one JSON document.")
+def record_command(fmt):
+    """Print the record of processing's live figures: rows and oldest row per category, accounts per role."""
+    found = figures(utcnow())
+    db.session.rollback()  # read only: end the transaction
+    if fmt == "json":
+        click.echo(json.dumps(as_json(found), indent=1))
+    else:
+        click.echo("\n".join(as_lines(found)))

@@ -1,12 +1,12 @@
 """Home page, the short-code box and the health check (the venue pages live in checkin)."""
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 
-from ..errors import RETRY_AFTER_SECONDS
+from ..errors import RETRY_AFTER_SECONDS, not_found
 from ..extensions import db
-from ..venues.services import is_short_code, normalise_code
+from ..identifiers import is_short_code, normalise_short_code
+from . import bp
 
-bp = Blueprint("public", __name__)
 
 
 @bp.route("/")
@@ -18,9 +18,9 @@ def index():
 @bp.route("/c")
 def code_box():
     """The code box submits here (GET, works without JavaScript)."""
-    code = normalise_code(request.args.get("code"))
+    code = normalise_short_code(request.args.get("code"))
     if not is_short_code(code):
-        return render_template("public/code_not_found.html", code=code[:20]), 404
+        not_found("public/code_not_found.html", code=code[:20])
     return redirect(url_for("checkin.by_code", code=code))
 
 

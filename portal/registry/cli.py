@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models_base import utcnow
+from ..clock import utcnow
 from .matching import refresh_matches
 from .services import FileRejected, RowsRejected, group_problems, import_registry
 
@@ -38,6 +38,9 @@ def import_command(path):
         if exc.truncated:
             click.echo(f"only the first {len(exc.problems)} problems are listed", err=True)
         raise click.ClickException(f"{exc.bad_rows} bad rows; nothing was imported") from exc
+    for reading in result.categories:  # what an official sees before importing on the page
+        click.echo(f"type “{reading.value}” ({reading.rows} rows) filed as {reading.category}"
+                   + (" (not recognised)" if reading.how == "unknown" else ""))
     click.echo(
         f"{result.rows} rows: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
         f"{result.departed} left the registry, {result.matched} matched by registration number, "

@@ -3,9 +3,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload
 
+from ..collation import sort_key
 from ..extensions import db
-from ..models_base import utcnow
+from ..clock import utcnow
 from ..venues.services import VenueError, reopen_venue, suspend_venue
 from .models import ACTIONS, Establishment, FollowUp
 
@@ -115,7 +117,8 @@ def history(*, establishment=None, venue=None):
         where.append(FollowUp.establishment_id == establishment.id)
     if venue is not None:
         where.append(FollowUp.venue_id == venue.id)
-    query = select(FollowUp).where(or_(*where)).order_by(FollowUp.action_on.desc(), FollowUp.id.desc())
+    query = (select(FollowUp).options(joinedload(FollowUp.official)).where(or_(*where))
+             .order_by(FollowUp.action_on.desc(), FollowUp.id.desc()))
     return db.session.scalars(query).all()
 
 
@@ -154,7 +157,7 @@ def follow_up_places(ward_code, stuck_only=False):
             rows.append(dict(kind="venue", id=r.id, name=r.name, address=r.address,
                              registration_number=r.registration_number or "", short_code=r.short_code,
                              category=r.category, reminders=r.reminders, actions=r.actions, stuck=False))
-    rows.sort(key=lambda r: (not r["stuck"], -r["reminders"], r["name"].lower(), r["id"]))
+    rows.sort(key=lambda r: (not r["stuck"], -r["reminders"], sort_key(r["name"]), r["id"]))
     return rows
 
 

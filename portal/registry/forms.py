@@ -2,21 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from ..forms_common import DayField, options
 from ..text import PlainText
 from .models import ACTIONS
 
 
-class DayField(DateField):
-    """A date typed as 2026-11-25 (date picker) or 25/11/2026, with our own message."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_l("Enter the date as day/month/year, for example 25/11/2026.")) from exc
 
 
 class ImportForm(FlaskForm):
@@ -26,6 +19,12 @@ class ImportForm(FlaskForm):
                        "category. Vietnamese or English headers."),
         validators=[FileRequired(_l("Choose the file to import."))],
     )
+
+
+class ConfirmForm(FlaskForm):
+    """Import a checked file, kept under `check`, with its types read as shown."""
+
+    check = HiddenField(validators=[DataRequired(), Length(max=32)])
 
 
 def _reason_field(label, description, *validators):
@@ -51,7 +50,7 @@ class ReopenForm(FlaskForm):
 class FollowUpForm(FlaskForm):
     # validate_choice=False: WTForms' own "Not a valid choice" has no Vietnamese translation.
     action = SelectField(
-        _l("Action"), choices=[("", _l("Choose…"))] + list(ACTIONS.items()), validate_choice=False,
+        _l("Action"), choices=options([("", _l("Choose…"))] + list(ACTIONS.items())), validate_choice=False,
         validators=[DataRequired(_l("Choose what was done.")),
                     AnyOf(list(ACTIONS), message=_l("Choose what was done."))],
     )

@@ -9,8 +9,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..identifiers import digits_only
 from ..venues.models import Venue
-from .folding import fold
+from .match_keys import fold
 from .models import Establishment, MatchProposal
 
 PROPOSE_AT = 75  # combined score (0-100) from which a venue is proposed
@@ -43,10 +44,6 @@ def score(establishment_name, establishment_address, venue_name, venue_address):
     return round(0.7 * by_name + 0.3 * by_address)
 
 
-def digits(number):
-    """A registration number as digits only, as establishments store it."""
-    return re.sub(r"\D", "", number or "")
-
 
 def _linked_venue_ids():
     return set(db.session.scalars(select(Establishment.venue_id).where(Establishment.venue_id.is_not(None))))
@@ -75,7 +72,7 @@ def match_by_registration(ward_codes, now):
         .order_by(Venue.id)
     ):
         if venue.id not in linked:
-            by_number.setdefault(digits(venue.registration_number), []).append(venue)
+            by_number.setdefault(digits_only(venue.registration_number), []).append(venue)
     changes = []
     for est in pending:
         candidates = [v for v in by_number.get(est.registration_number, ()) if v.id not in linked]
@@ -114,11 +111,11 @@ def propose_matches(ward_codes, now):
     by_ward = {}
     for est in pending:
         by_ward.setdefault(est.ward_code, []).append(est)
-    known = set(db.session.execute(
+    known = {tuple(row) for row in db.session.execute(
         select(MatchProposal.establishment_id, MatchProposal.venue_id)
         .join(Establishment, Establishment.id == MatchProposal.establishment_id)
         .where(Establishment.ward_code.in_(list(by_ward)))
-    ).tuples())
+    )}
     added = []
     for ward_code, establishments in by_ward.items():
         venues = [v for v in db.session.execute(

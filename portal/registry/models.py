@@ -2,11 +2,13 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..collation import keep_sorted, sort_key_column, stored_key
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 #: An establishment is "listed" while it is in the registry, "departed" once a re-import drops it.
 STATUSES = {"listed": _l("In the registry"), "departed": _l("Left the registry")}
@@ -42,6 +44,10 @@ class Establishment(db.Model):
     registration_number: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     address: Mapped[str] = mapped_column(String(300))
+    # Vietnamese sort keys (portal/collation.py) of name and address: the ward lists page by them.
+    # A bulk UPDATE of name or address must set these too (see registry/services.py).
+    name_sort: Mapped[str] = sort_key_column("name")
+    address_sort: Mapped[str] = sort_key_column("address")
     ward_code: Mapped[str] = mapped_column(ForeignKey("divisions.code"))
     category: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(10), default="listed")
@@ -54,8 +60,8 @@ class Establishment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    venue = relationship("Venue", lazy="joined")
-    ward = relationship("Division", lazy="joined")
+    venue = relationship("Venue")
+    ward = relationship("Division")
 
     @property
     def category_label(self):
@@ -66,6 +72,18 @@ class Establishment(db.Model):
     @property
     def status_label(self):
         return STATUSES.get(self.status, self.status)
+
+
+#: (column, its sort-key column) of an establishment.
+SORT_KEYS = (("name", "name_sort"), ("address", "address_sort"))
+for _source, _target in SORT_KEYS:
+    keep_sorted(Establishment, _source, _target)
+
+
+def sort_keys_of(values):
+    """The sort-key columns matching the names and addresses in a dict of establishment values."""
+    # ORM bulk UPDATEs (the registry re-import) skip model events: they add these themselves.
+    return {target: stored_key(values[source]) for source, target in SORT_KEYS if source in values}
 
 
 class MatchProposal(db.Model):
@@ -83,8 +101,8 @@ class MatchProposal(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    establishment = relationship("Establishment", lazy="joined")
-    venue = relationship("Venue", lazy="joined")
+    establishment = relationship("Establishment")
+    venue = relationship("Venue")
 
     @property
     def status_label(self):
@@ -107,7 +125,7 @@ class FollowUp(db.Model):
     official_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    official = relationship("User", lazy="joined")
+    official = relationship("User")
     establishment = relationship("Establishment")
     venue = relationship("Venue")
 
@@ -132,4 +150,18 @@ class RegistryImport(db.Model):
     matched: Mapped[int] = mapped_column(Integer)
     proposed: Mapped[int] = mapped_column(Integer)
 
-    official = relationship("User", lazy="joined")
+    official = relationship("User")
+
+
+class RegistryCheck(db.Model):
+    """What checking an upload leaves its official for an hour (registry/checks.py): the full
+    problem list of a refused file, for its CSV, or a good file waiting for its types to be confirmed."""
+
+    __tablename__ = "registry_checks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: it is in the download's URL
+    official_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "problems" or "pending"
+    filename: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # the problems as JSON, or the uploaded file
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -4,13 +4,15 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
+from ..collation import sorted_vi
 from ..extensions import db
 from ..security import visible_ward_codes
 from .matching import refresh_matches
-from .models import Establishment, RegistryImport
+from .models import Establishment, RegistryImport, sort_keys_of
 from .limits import MAX_PROBLEMS, FileRejected
+from .problems import Issue, outside_wards
 from .reader import read_table
-from .rows import validate
+from .records import validate
 
 FIELDS = ("name", "address", "ward_code", "category")
 CHUNK = 5000
@@ -18,14 +20,29 @@ LOOKUP = 900  # numbers per IN (...): under the 999 variables of older SQLite
 
 
 class RowsRejected(ValueError):
-    """Some rows are bad; nothing was imported. `problems` holds (row, reason), the first
+    """Some rows are bad; nothing was imported. `problems` holds (row, problems.Issue), the first
     MAX_PROBLEMS of them; `bad_rows` counts every bad row."""
 
-    def __init__(self, problems, bad_rows=None):
+    def __init__(self, problems, bad_rows=None, checked=None, allowed=None):
         super().__init__(f"{len(problems)} problems")
         self.problems = problems
         self.bad_rows = len({row for row, _reason in problems}) if bad_rows is None else bad_rows
         self.truncated = self.bad_rows > len({row for row, _reason in problems})
+        #: Rows read, and of them those in wards outside `allowed` with the file's ward names.
+        self.rows = checked.rows if checked else self.bad_rows
+        wards = checked.wards if checked else None
+        names = {code: ward.name for code, ward in wards.codes.items()} if wards else {}
+        self.outside_rows, self.file_wards = outside_wards(wards.rows, allowed, names) if wards else (0, [])
+        self.your_wards = sorted_vi(names[c] for c in allowed if c in names) if self.outside_rows else []
+
+
+class CategoriesToCheck(ValueError):
+    """The file is good but some types were read by synonym or not at all: nothing was imported
+    until the official has seen `readings` (categories.Reading, most rows first)."""
+
+    def __init__(self, readings, rows):
+        super().__init__(f"{len(readings)} types to check")
+        self.readings, self.rows = readings, rows
 
 
 class _Batches:
@@ -56,6 +73,7 @@ class ImportResult:
     matched: int
     proposed: int
     unknown_categories: int
+    categories: tuple = ()  # the types read by synonym or not at all (categories.Reading)
 
 
 def _chunks(records):
@@ -72,15 +90,17 @@ def _existing(records):
         .where(Establishment.registration_number.in_(numbers)))}
 
 
-def import_registry(data, *, filename, actor, province_code, now):
+def import_registry(data, *, filename, actor, province_code, now, categories_checked=True):
     """Import a CSV/XLSX registry file for an actor (None: the command line, every ward).
 
-    Raises FileRejected or RowsRejected, having written nothing; else flushes and returns the result.
+    Raises FileRejected or RowsRejected, having written nothing, or CategoriesToCheck when
+    `categories_checked` is false and some types were not read exactly; else flushes and returns the result.
     The file is streamed and checked against the caps in limits.py before anything is written.
     """
     header, rows = read_table(data)
     allowed = None if actor is None else visible_ward_codes(actor)
-    records, problems, bad_rows = validate(header, rows, province_code, allowed)
+    checked = validate(header, rows, province_code, allowed)
+    records, problems, bad_rows = checked.records, checked.problems, checked.bad_rows
     if allowed is not None:
         for chunk in _chunks(records):
             existing = _existing(chunk)
@@ -89,11 +109,17 @@ def import_registry(data, *, filename, actor, province_code, now):
                 if old is not None and old.ward_code not in allowed:
                     bad_rows += 1
                     if len(problems) < MAX_PROBLEMS:
-                        problems.append((record.row, _l(
+                        problems.append((record.row, Issue(_l(
                             "registration number %(value)s belongs to a place in a ward that is not yours",
-                            value=record.registration_number)))
+                            value=record.registration_number), "registration_number",
+                            _l("registration number of a place in a ward that is not yours"),
+                            record.registration_number)))
     if problems:
-        raise RowsRejected(sorted(problems, key=lambda p: p[0]), bad_rows)
+        raise RowsRejected(sorted(problems, key=lambda p: p[0]), bad_rows, checked, allowed)
+    readings = checked.categories.to_check()
+    if readings and not categories_checked:
+        raise CategoriesToCheck(readings, checked.rows)
+    del checked
 
     inserts, updates, unchanged = _Batches(insert(Establishment)), _Batches(update(Establishment)), 0
     for chunk in _chunks(records):
@@ -105,7 +131,7 @@ def import_registry(data, *, filename, actor, province_code, now):
                 inserts.add(dict(values, registration_number=record.registration_number, status="listed",
                                  imported_at=now, updated_at=now))
             elif old.status != "listed" or any(getattr(old, f) != values[f] for f in FIELDS):
-                updates.add(dict(values, id=old.id, status="listed", departed_at=None, updated_at=now))
+                updates.add(dict(values, **sort_keys_of(values), id=old.id, status="listed", departed_at=None, updated_at=now))
             else:
                 unchanged += 1
     inserts.flush()
@@ -129,6 +155,7 @@ def import_registry(data, *, filename, actor, province_code, now):
     result = ImportResult(
         rows=total, added=inserts.count, updated=updates.count, unchanged=unchanged,
         departed=departures.count, matched=matched, proposed=proposed, unknown_categories=unknown,
+        categories=tuple(readings),
     )
     db.session.add(RegistryImport(
         filename=(filename or "")[:200], official_id=actor.id if actor else None, imported_at=now,
@@ -159,4 +186,4 @@ def recent_imports(actor, limit=10):
     return db.session.scalars(query).all()
 
 
-__all__ = ["FileRejected", "RowsRejected", "ImportResult", "import_registry", "group_problems", "recent_imports"]
+__all__ = ["FileRejected", "RowsRejected", "CategoriesToCheck", "ImportResult", "import_registry", "group_problems", "recent_imports"]

@@ -7,26 +7,10 @@ from ..checkin.models import Visit
 from ..extensions import db
 from ..registry.models import Establishment
 from ..venues.models import Venue
-from .periods import day_starts, local_today
+from ..checkin.figures import closed_visit, percent, proper_exit
+from ..clock import day_starts, local_date
 
-#: Check-outs done by the visitor (or by staff for them): anything else is a forgotten exit.
-PROPER_OUT = ("self", "staff", "assisted")
 CHART_DAYS = 14
-
-
-def proper_exit():
-    """1 for a visit checked out by the visitor or staff, else 0."""
-    return case((Visit.out_method.in_(PROPER_OUT), 1), else_=0)
-
-
-def closed_visit():
-    """1 for a closed visit, else 0."""
-    return case((Visit.checked_out_at.is_not(None), 1), else_=0)
-
-
-def percent(part, whole):
-    """A rounded percentage, or None when there is nothing to divide."""
-    return round(100 * part / whole) if whole else None
 
 
 def _scoped(query, column, ward_codes):
@@ -64,7 +48,7 @@ def visits_by_venue(start, end, ward_codes=None, last=False):
 
 def chart_start(now, days=CHART_DAYS):
     """(first local day, UTC starts of each day and the end) of the chart's window."""
-    first = local_today(now) - timedelta(days=days - 1)
+    first = local_date(now) - timedelta(days=days - 1)
     return first, day_starts(first, days)
 
 
@@ -162,18 +146,5 @@ def daily_checkins(ward_codes, now, days=CHART_DAYS):
     inner = select(bucket.label("bucket")).where(
         Visit.checked_in_at >= starts[0], Visit.checked_in_at < starts[-1],
         visits_at_venues_of(ward_codes)).subquery()
-    counts = dict(db.session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket)).tuples().all())
+    counts = dict(db.session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket)).all())
     return [(first + timedelta(days=i), counts.get(i, 0)) for i in range(days)]
-
-
-def venue_figures(venue, now, days=7):
-    """One venue's check-ins, distinct visitors and check-out completeness over `days`, last check-in."""
-    since = now - timedelta(days=days)
-    checkins, visitors, closed, proper = db.session.execute(
-        select(func.count(), func.count(distinct(Visit.visitor_id)), func.sum(closed_visit()),
-               func.sum(proper_exit()))
-        .where(Visit.venue_id == venue.id, Visit.checked_in_at >= since)
-    ).one()
-    last = db.session.scalar(select(func.max(Visit.checked_in_at)).where(Visit.venue_id == venue.id))
-    return dict(days=days, checkins=checkins, visitors=visitors, last=last,
-                completeness=percent(int(proper or 0), int(closed or 0)))

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
+from ..forms_common import options
 from ..registry.forms import DayField
 from ..text import PlainText
 from .models import LEVELS
@@ -14,7 +15,7 @@ class ZoneForm(FlaskForm):
     # the ward is checked against the official's scope by the route.
     ward_code = SelectField(_l("Ward or commune"), choices=[], validate_choice=False,
                             validators=[DataRequired(_l("Choose the ward or commune."))])
-    level = SelectField(_l("Level"), choices=[("", _l("Choose…"))] + [(str(k), v) for k, v in LEVELS.items()],
+    level = SelectField(_l("Level"), choices=options([("", _l("Choose…"))] + [(str(k), v) for k, v in LEVELS.items()]),
                         validate_choice=False,
                         validators=[DataRequired(_l("Choose the level.")),
                                     AnyOf([str(k) for k in LEVELS], message=_l("Choose the level."))])

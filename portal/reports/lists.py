@@ -7,17 +7,25 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import lazyload
 
 from ..checkin.models import Visit
 from ..extensions import db
+from ..paging import PAGE_SIZE, page_offset, page_slice
 from ..registry.followups import STUCK_AFTER, last_actions, summary_subquery
 from ..registry.models import Establishment
 from ..venues.models import CATEGORIES, Venue
-from .figures import closed_visit, proper_exit, visits_at_venues_of
+from ..checkin.figures import closed_visit, proper_exit
+from .figures import visits_at_venues_of
 
-PAGE_SIZE = 50
+#: The three lists of a ward, by URL kind, with their titles.
+LIST_TITLES = {
+    "not-registered": lambda: _l("Not registered"),
+    "not-used": lambda: _l("Registered, not used"),
+    "no-exits": lambda: _l("Entries without exits"),
+}
+
 KINDS = ("not-registered", "not-used", "no-exits")
 DEFAULT_DAYS = {"not-registered": None, "not-used": 3, "no-exits": 7}
 
@@ -79,9 +87,9 @@ def _not_registered(q, now):
         query = query.where(Establishment.category == q.category)
     if q.stuck:
         query = query.where(reminders >= STUCK_AFTER)
-    order = {"name": Establishment.name, "number": Establishment.registration_number,
+    order = {"name": Establishment.name_sort, "number": Establishment.registration_number,
              "category": Establishment.category, "reminders": reminders, "last": summary.c.last_on,
-             "address": Establishment.address}
+             "address": Establishment.address_sort}
     return query, order, Establishment.id
 
 
@@ -99,7 +107,7 @@ def _not_used(q, now):
     )
     if q.category:
         query = query.where(Venue.category == q.category)
-    order = {"name": Venue.name, "registered": Venue.created_at, "last_in": last_in,
+    order = {"name": Venue.name_sort, "registered": Venue.created_at, "last_in": last_in,
              "category": Venue.category, "reminders": reminders, "code": Venue.short_code}
     return query, order, Venue.id
 
@@ -123,7 +131,7 @@ def _no_exits(q, now):
     )
     if q.category:
         query = query.where(Venue.category == q.category)
-    order = {"share": share, "visits": stats.c.closed, "name": Venue.name, "category": Venue.category,
+    order = {"share": share, "visits": stats.c.closed, "name": Venue.name_sort, "category": Venue.category,
              "reminders": reminders}
     return query, order, Venue.id
 
@@ -147,14 +155,12 @@ def _ordered(q, now):
 def fetch(q, now, everything=False):
     """(rows, total): rows are dicts with the place, its figures and its last follow-up."""
     base, query = _ordered(q, now)
-    # The lists never show the owner or the ward of each row: do not join them in.
-    query = query.options(lazyload("*"))
-    start = (q.page - 1) * PAGE_SIZE
+    start = page_offset(q.page)
     if q.kind == "no-exits":
         # At most the ward's venues with visits: aggregate once, count and page in Python.
         rows = [dict(r._mapping) for r in db.session.execute(query)]
         total = len(rows)
-        rows = rows if everything else rows[start:start + PAGE_SIZE]
+        rows = rows if everything else page_slice(rows, q.page)
     else:
         total = db.session.scalar(select(func.count()).select_from(base.subquery()))
         if not everything:
@@ -170,7 +176,3 @@ def fetch(q, now, everything=False):
             row["share"] = round(100 * (row["proper"] or 0) / row["closed"])
     return rows, total
 
-
-def pages(total):
-    """How many pages a list of `total` rows has."""
-    return max(1, -(-total // PAGE_SIZE))

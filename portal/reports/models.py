@@ -6,7 +6,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallI
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 LEVELS = {
     1: _l("Level 1 (green): new normal"),
@@ -34,8 +35,8 @@ class ZoneLevel(db.Model):
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    set_by = relationship("User", lazy="joined")
-    ward = relationship("Division", lazy="joined")
+    set_by = relationship("User")
+    ward = relationship("Division")
 
     @property
     def label(self):

@@ -3,11 +3,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
 from ..checkin.models import Visit
+from ..clock import local_date
 from ..divisions.models import Division
 from ..extensions import db
 from ..registry.models import Establishment, FollowUp
 from ..venues.models import Venue
-from .figures import percent, visits_by_venue
+from ..checkin.figures import percent
+from .figures import visits_at_venues_of, visits_by_venue
 from .periods import period
 from .zones import levels_on
 
@@ -60,7 +62,7 @@ def _follow_ups(first_day, last_day):
     return dict(db.session.execute(
         select(FollowUp.ward_code, func.count())
         .where(FollowUp.action_on >= first_day, FollowUp.action_on <= last_day)
-        .group_by(FollowUp.ward_code)).tuples().all())
+        .group_by(FollowUp.ward_code)).all())
 
 
 def _figures(start, end, first_day, last_day):
@@ -121,9 +123,19 @@ def _row(ward, level, now_values, before):
                         for key, pct in FIGURES]}
 
 
+def last_day_with_visits(ward_codes, now):
+    """The latest local day, up to today, with a check-in at a venue of these wards (None means
+    every ward), or None when there is none: the report opens there, not on an empty yesterday."""
+    query = select(func.max(Visit.checked_in_at)).where(Visit.checked_in_at <= now)
+    if ward_codes is not None:
+        query = query.where(visits_at_venues_of(ward_codes))
+    last = db.session.scalar(query)
+    return local_date(last) if last is not None else None
+
+
 def report_wards(ward_codes, province_code):
     """The wards a report covers, by name."""
-    query = select(Division).where(Division.province_code == str(province_code)).order_by(Division.name)
+    query = select(Division).where(Division.province_code == str(province_code)).order_by(Division.name_sort, Division.code)
     if ward_codes is not None:
         query = query.where(Division.code.in_(list(ward_codes)))
     return db.session.scalars(query).all()

@@ -1,28 +1,7 @@
-"""Local days in the portal's timezone, as UTC ranges for queries."""
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+"""Report periods: a day or a week ending on a local day, with the period before it."""
+from datetime import timedelta
 
-from flask import current_app
-
-
-def zone():
-    """The portal's timezone (Asia/Ho_Chi_Minh by default)."""
-    return ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
-
-
-def local_today(now):
-    """The local date at an aware UTC instant."""
-    return now.astimezone(zone()).date()
-
-
-def day_start(day):
-    """The UTC instant a local day starts."""
-    return datetime.combine(day, time.min, tzinfo=zone()).astimezone(timezone.utc)
-
-
-def day_starts(first_day, days):
-    """UTC starts of `days` consecutive local days, plus the end of the last one."""
-    return [day_start(first_day + timedelta(days=i)) for i in range(days + 1)]
+from ..clock import day_start
 
 
 def period(kind, day):

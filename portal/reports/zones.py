@@ -1,5 +1,6 @@
 """Zone levels: a province admin sets a ward's level from a date; earlier levels stay as history."""
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from .models import LEVELS, ZoneLevel
@@ -37,6 +38,6 @@ def levels_on(ward_codes, day):
 def history(ward):
     """Every level a ward had or will have, newest first."""
     return db.session.scalars(
-        select(ZoneLevel).where(ZoneLevel.ward_code == ward.code)
+        select(ZoneLevel).options(joinedload(ZoneLevel.set_by)).where(ZoneLevel.ward_code == ward.code)
         .order_by(ZoneLevel.effective_on.desc(), ZoneLevel.id.desc())
     ).all()

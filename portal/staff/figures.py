@@ -1,23 +1,17 @@
 """Checkpoint figures from the scan log: scans per hour per scanner, time between scans, failures."""
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
+from ..collation import sort_key
 from ..auth.models import User
+from ..clock import day_bounds
 from ..extensions import db
 from ..venues.models import Venue
 from .models import FAILED_OUTCOMES, Scan
-
-
-def local_day(now, tz_name):
-    """(start, end) in UTC of the local calendar day containing `now`."""
-    tz = ZoneInfo(tz_name)
-    local = now.astimezone(tz)
-    start = datetime.combine(local.date(), time(0), tzinfo=tz)
-    return start.astimezone(ZoneInfo("UTC")), (start + timedelta(days=1)).astimezone(ZoneInfo("UTC"))
 
 
 @dataclass
@@ -35,6 +29,11 @@ class DeviceFigures:
     def median_gap(self):
         """Median seconds between one scan and the next on this device, or None."""
         return round(statistics.median(self.gaps), 1) if self.gaps else None
+
+    @property
+    def busiest_hour(self):
+        """The local hour (0-23) with the most scans on this device (the earliest on a tie), or None."""
+        return min(self.per_hour, key=lambda hour: (-self.per_hour[hour], hour)) if self.per_hour else None
 
     @property
     def peak_per_hour(self):
@@ -60,7 +59,7 @@ class VenueFigures:
         return round(statistics.median(gaps), 1) if gaps else None
 
 
-def venue_figures(venue, start, end, tz_name):
+def lane_figures(venue, start, end, tz_name):
     """Figures of one venue's scans from `start` to `end` (UTC), hours in the local timezone."""
     tz = ZoneInfo(tz_name)
     rows = db.session.execute(
@@ -96,7 +95,7 @@ class CheckpointToday:
 def checkpoints_today(venues_query, now, tz_name):
     """Each checkpoint venue (of the given select of venues) with today's scans and failures
     and the scans in the last hour, busiest first."""
-    start, end = local_day(now, tz_name)
+    start, end = day_bounds(now, tz_name)
     venues = list(db.session.scalars(venues_query.where(Venue.category == "checkpoint")))
     if not venues:
         return []
@@ -121,4 +120,4 @@ def checkpoints_today(venues_query, now, tz_name):
         CheckpointToday(v, today.get(v.id, (0, 0))[0], int(today.get(v.id, (0, 0))[1]), recent.get(v.id, 0))
         for v in venues
     ]
-    return sorted(rows, key=lambda r: (-r.scans, r.venue.name))
+    return sorted(rows, key=lambda r: (-r.scans, sort_key(r.venue.name), r.venue.id))

@@ -7,7 +7,7 @@ from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth.passwords import StrongPassword
-from ..passes.forms import birth_year_field, full_name_field
+from ..forms_common import birth_year_field, full_name_field
 from ..text import VietnamesePhone
 
 
@@ -24,8 +24,9 @@ def nonce_field():
 
 class ScanForm(FlaskForm):
     token = StringField(
-        _l("Pass"),
-        description=_l("Scan the pass, or type its 40 digits and press Enter."),
+        _l("Pass or ID card"),
+        description=_l("Scan the pass or the QR code on the back of a chip ID card, or type the pass's 40 digits "
+                       "and press Enter."),
     )
     nonce = nonce_field()
 

@@ -6,23 +6,30 @@ from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 #: Scans that recorded something, confirmed a scan of moments ago, or found the person already
 #: gone out with their household ("household").
 GOOD_OUTCOMES = ("in", "out", "repeat", "household")
 #: Scans that recorded nothing, with the reason shown in red.
-FAILED_OUTCOMES = ("malformed", "mistyped", "venue_code", "unknown", "retired", "forgotten", "inactive")
+FAILED_OUTCOMES = ("malformed", "mistyped", "venue_code", "unknown", "retired", "forgotten", "inactive",
+                   "card_fields", "card_date", "card_number", "card_name")
 OUTCOMES = GOOD_OUTCOMES + FAILED_OUTCOMES
 
 REASONS = {
-    "malformed": _l("This is not a Vào Ra pass. Scan the pass QR code or type its 40 digits."),
+    "malformed": _l("This is not a Vào Ra pass or a chip ID card. Scan the pass QR code, type its 40 digits, "
+                    "or scan the QR code on the back of the ID card."),
     "mistyped": _l("The pass number is wrong: a digit was mistyped or misread. Scan again or check the digits."),
-    "venue_code": _l("This is a venue's poster code, not a personal pass."),
+    "venue_code": _l("This is a venue's poster code or a web address, not a person's ID card or pass."),
     "unknown": _l("No pass has this number. Ask the person for their current pass."),
     "retired": _l("This pass was replaced by a newer one and no longer works. Ask for the new pass."),
     "forgotten": _l("This pass no longer works: its holder's data was deleted. Issue a new pass."),
     "inactive": _l("This venue is suspended or closed: scans are not recorded."),
+    "card_fields": _l("This ID card scan is incomplete or garbled. Scan the card again."),
+    "card_date": _l("A date on this ID card is wrong."),
+    "card_number": _l("The ID number on this card fails its checks."),
+    "card_name": _l("The name on this ID card cannot be used."),
 }
 
 

@@ -3,7 +3,7 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 from .. import signals
-from ..security import visible_venues
+from ..venues.access import visible_venues
 from .figures import checkpoints_today
 from .services import staff_of
 
@@ -19,10 +19,7 @@ def province_panel(actor, now):
     return Markup(render_template("staff/_province_panel.html", rows=rows, actor=actor))
 
 
-def init_app(app):
-    """Register the blueprint and the panels."""
-    from .routes import bp
-
-    app.register_blueprint(bp)
+def connect(app):
+    """Connect the staff panels to the venue page and the province dashboard."""
     signals.venue_panels.connect(venue_panel, sender=app)
     signals.province_panels.connect(province_panel, sender=app)

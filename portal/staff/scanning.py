@@ -1,4 +1,5 @@
-"""Scanning rules: a pass scan toggles its holder in or out, naming the household that goes with them.
+"""Scanning rules: a pass or ID card scan toggles its holder in or out, naming the household that goes
+with them.
 
 Every function takes the actor, venue, scanner device and `now`, flushes and never commits.
 """
@@ -13,6 +14,7 @@ from ..extensions import db
 from ..passes import tokens
 from ..passes.services import claim_scan, find_pass
 from ..visitors.models import Visitor
+from . import cards, idcard
 from .models import GOOD_OUTCOMES, REASONS, Scan
 
 #: Check-outs that a person's own scan answers with "already out with …": not the automatic
@@ -25,7 +27,9 @@ class ScanResult:
     """What the scanner page shows: the outcome, and for a good scan the name and direction.
 
     `together` names the household members who went out with this person; `with_name` and
-    `at` say whom a person already went out with, and when.
+    `at` say whom a person already went out with, and when. `detail` says exactly what is wrong
+    with a refused ID card; `mangled` warns that the card's name came through the keyboard's
+    Vietnamese input.
     """
 
     outcome: str
@@ -34,6 +38,8 @@ class ScanResult:
     together: tuple = ()
     with_name: str | None = None
     at: datetime | None = None
+    detail: object = None
+    mangled: bool = False
 
     @property
     def ok(self):
@@ -46,6 +52,11 @@ class ScanResult:
     @property
     def reason(self):
         return REASONS.get(self.outcome)
+
+    @property
+    def people(self):
+        """Everyone this scan moved: the person, then the household members who went with them."""
+        return ((self.name,) if self.name else ()) + tuple(self.together)
 
 
 def toggle(visitor, venue, now, method):
@@ -109,7 +120,7 @@ def scan_pass(raw, venue, actor, device, now, nonce=None, household_window=None)
     fails, the caller rolls back and answers with `rescan`.
     """
     result = _scan(raw, venue, now, household_window)
-    log_scan(venue, actor, device, now, result.outcome, "staff", nonce)
+    log_scan(venue, actor, device, now, result.outcome, "card" if idcard.is_card_payload(raw) else "staff", nonce)
     return result
 
 
@@ -120,7 +131,13 @@ def only_out(venue, visitor_id, now):
 
 
 def _scan(raw, venue, now, household_window):
+    if len(raw or "") > idcard.MAX_LENGTH:  # a paste, not a scan: refused before any parsing
+        return ScanResult("inactive" if venue.status != "active" else "malformed")
+    if idcard.is_card_payload(raw):
+        return _scan_card(raw, venue, now, household_window)
     try:
+        if idcard.is_web_address(raw) and "/p/" not in raw:
+            raise tokens.TokenProblem("venue_code")
         token = tokens.parse(raw)
     except tokens.TokenProblem as problem:
         return ScanResult("inactive" if venue.status != "active" else problem.code)
@@ -129,9 +146,31 @@ def _scan(raw, venue, now, household_window):
         return _not_toggled(find_pass(token), venue, now)
     if only_out(venue, visitor_id, now):
         return ScanResult("inactive")
-    visitor = db.session.get(Visitor, visitor_id)
+    return _toggle_person(db.session.get(Visitor, visitor_id), venue, now, household_window)
+
+
+def _scan_card(raw, venue, now, household_window):
+    """An ID card: refused with the exact reason, or its holder (found or registered) toggled."""
+    try:
+        card = idcard.parse(raw, cards.today(now))
+    except idcard.CardProblem as problem:
+        if venue.status != "active":
+            return ScanResult("inactive")
+        return ScanResult(problem.code, detail=problem.detail)
+    visitor = cards.holder(card, venue, now)
+    if visitor is None or only_out(venue, visitor.id, now):
+        return ScanResult("inactive")
+    if cards.scanned_moments_ago(visitor.id, venue, now):
+        return ScanResult("repeat", visitor.full_name, direction_now(visitor.id, venue, now), mangled=card.mangled)
+    result = _toggle_person(visitor, venue, now, household_window)
+    result.mangled = card.mangled
+    return result
+
+
+def _toggle_person(visitor, venue, now, household_window):
+    """Toggle a scanned person, unless they just went out with their household."""
     if household_window:
-        lead = left_with_household(visitor_id, venue, now, household_window)
+        lead = left_with_household(visitor.id, venue, now, household_window)
         if lead is not None:
             return ScanResult("household", visitor.full_name, "out",
                               with_name=lead.visitor.full_name, at=lead.checked_out_at)
@@ -152,8 +191,23 @@ def _not_toggled(card, venue, now):
 
 def rescan(raw, venue, now):
     """The answer to a scan already recorded (a reloaded page): nothing is toggled or logged."""
+    if len(raw or "") > idcard.MAX_LENGTH:
+        return ScanResult("malformed")
+    if idcard.is_card_payload(raw):
+        return _rescan_card(raw, venue, now)
     try:
         token = tokens.parse(raw)
     except tokens.TokenProblem as problem:
         return ScanResult(problem.code)
     return _not_toggled(find_pass(token), venue, now)
+
+
+def _rescan_card(raw, venue, now):
+    try:
+        card = idcard.parse(raw, cards.today(now))
+    except idcard.CardProblem as problem:
+        return ScanResult(problem.code, detail=problem.detail)
+    visitor = cards.card_holder(card.number)
+    if visitor is None:  # the first submission registered nobody: the venue takes nobody in
+        return ScanResult("inactive")
+    return ScanResult("repeat", visitor.full_name, direction_now(visitor.id, venue, now), mangled=card.mangled)

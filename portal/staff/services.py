@@ -3,6 +3,7 @@
 Functions flush and never commit; the route or CLI commits once.
 """
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from ..auth.models import User, VenueStaff
 from ..auth.services import create_user, end_sessions, set_password
@@ -25,7 +26,7 @@ def staff_of(venue, role=None):
         select(User)
         .join(VenueStaff, VenueStaff.user_id == User.id)
         .where(VenueStaff.venue_id == venue.id)
-        .order_by(User.full_name, User.id)
+        .order_by(User.full_name_sort, User.id)
     )
     if role:
         query = query.where(User.role == role)
@@ -36,10 +37,10 @@ def venues_of(user):
     """The venues a staff account or checkpoint officer works at, by name."""
     return list(
         db.session.scalars(
-            select(Venue)
+            select(Venue).options(joinedload(Venue.ward))  # their start page names each venue's ward
             .join(VenueStaff, VenueStaff.venue_id == Venue.id)
             .where(VenueStaff.user_id == user.id)
-            .order_by(Venue.name)
+            .order_by(Venue.name_sort, Venue.id)
         )
     )
 
@@ -126,7 +127,7 @@ def officers():
     """Every checkpoint officer, active first, by name."""
     return list(
         db.session.scalars(
-            select(User).where(User.role == "checkpoint").order_by(User.active.desc(), User.full_name, User.id)
+            select(User).where(User.role == "checkpoint").order_by(User.active.desc(), User.full_name_sort, User.id)
         )
     )
 
@@ -135,7 +136,8 @@ def checkpoint_venues():
     """Active venues registered as traffic checkpoints, by name."""
     return list(
         db.session.scalars(
-            select(Venue).where(Venue.category == "checkpoint", Venue.status == "active").order_by(Venue.name)
+            select(Venue).options(joinedload(Venue.ward))  # the choices name the ward
+            .where(Venue.category == "checkpoint", Venue.status == "active").order_by(Venue.name_sort, Venue.id)
         )
     )
 

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from ..auth.services import user_by_phone
 from ..extensions import db
-from ..models_base import utcnow
+from ..clock import utcnow
 from . import operations
 from .contacts import RULES, contact_count
 from .services import TracingError

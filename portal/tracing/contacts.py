@@ -11,15 +11,16 @@ and a later check-out changes nothing that was counted before it.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from ..checkin.models import Visit
 from ..extensions import db
+from ..venues.entrances import entrance_names
 from ..visitors.models import Visitor
+from . import queries
 
 RULES = ("overlap", "hour")
 HOUR = timedelta(hours=1)
@@ -40,6 +41,7 @@ class VisitRow(NamedTuple):
     due_out_at: datetime
     checked_out_at: datetime | None
     out_method: str | None
+    entrance_id: int | None  # the venue's entrance scanned to check in, if not its main poster
 
 
 class StayEnd(NamedTuple):
@@ -92,6 +94,7 @@ class Contact:
     inside: bool = False  # still checked in when the list was made
     lead: Visitor | None = None
     household: bool = False
+    entrance: str | None = None  # name of the entrance the contact came in by (None: main poster)
 
 
 @dataclass
@@ -102,34 +105,6 @@ class VenueGroup:
     case_visits: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
     case_ends: dict = field(default_factory=dict)  # case visit id -> StayEnd
-
-
-# One statement per rule, built once: SQLAlchemy caches its compiled form, and each case visit
-# is one range scan of the (venue_id, checked_in_at) index with its own parameters.
-@cache
-def _candidates():
-    """Step 1, once per case visit: the ids of visits at the venue that can overlap it.
-
-    Only indexed columns are read, so the scan stays inside ix_visits_venue_in_due (the row id is
-    part of every index): the hours of check-ins before a stay cost no table reads.
-    """
-    return select(Visit.id).where(
-        Visit.venue_id == bindparam("venue_id"),
-        Visit.checked_in_at >= bindparam("in_from"),
-        Visit.checked_in_at <= bindparam("in_to"),
-        Visit.due_out_at >= bindparam("end_from"),
-    )
-
-
-@cache
-def _rows():
-    """Step 2: the candidates' columns, keeping stays whose real check-out came late enough."""
-    return select(*(getattr(Visit, name) for name in VisitRow._fields)).where(
-        Visit.id.in_(bindparam("ids", expanding=True)),
-        or_(Visit.checked_out_at.is_(None), Visit.out_method == "auto",
-            Visit.checked_out_at >= bindparam("end_from")),
-        Visit.visitor_id.notin_(bindparam("exclude", expanding=True)),
-    )
 
 
 def _params(case_visit, rule, minutes, cutoff, now):
@@ -146,7 +121,7 @@ def _params(case_visit, rule, minutes, cutoff, now):
 
 def contact_query(case_visit, rule, minutes, cutoff, now):
     """Step 1's select() for one case visit, with its parameters bound (for EXPLAIN)."""
-    return _candidates().params(**_params(case_visit, rule, minutes, cutoff, now))
+    return queries.candidates().params(**_params(case_visit, rule, minutes, cutoff, now))
 
 
 def find_contacts(case_visits, *, rule, minutes, cutoff, now, exclude_visitor_ids=()):
@@ -165,7 +140,7 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, now, exclude_visitor_id
     candidates = {}  # visit id -> the earliest end that could make it a contact
     for case_visit in case_visits:
         params = _params(case_visit, rule, minutes, cutoff, now)
-        for visit_id in db.session.scalars(_candidates(), params):
+        for visit_id in db.session.scalars(queries.candidates(), params):
             if visit_id not in case_ids:
                 candidates[visit_id] = min(params["end_from"], candidates.get(visit_id, params["end_from"]))
     found = {}
@@ -174,12 +149,15 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, now, exclude_visitor_id
     for i in range(0, len(ids), 500):
         batch = ids[i:i + 500]
         end_from = min(candidates[visit_id] for visit_id in batch)
-        for row in db.session.execute(_rows(), {"ids": batch, "end_from": end_from, "exclude": exclude}):
+        rows = queries.contact_rows(VisitRow._fields)
+        for row in db.session.execute(rows, {"ids": batch, "end_from": end_from, "exclude": exclude}):
             visit = VisitRow(*row)
             best = _best_match(visit, by_venue[visit.venue_id], rule, minutes, now)
             if best is not None:
                 found[visit.id] = (visit, *best)
     people = _visitors({visit.visitor_id for visit, _, _ in found.values()})
+    # One more query only when some contact came in by an entrance; contacts stay per venue.
+    entrances = entrance_names(visit.entrance_id for visit, _, _ in found.values())
     for visit, case_visit, minutes_ in found.values():
         visitor = people[visit.visitor_id]
         lead = people.get(visitor.lead_id) if visitor.lead_id else None
@@ -188,6 +166,7 @@ def find_contacts(case_visits, *, rule, minutes, cutoff, now, exclude_visitor_id
             visit=visit, visitor=visitor, case_visit=case_visit, overlap_minutes=minutes_,
             ends_at=end.at, estimated_end=end.estimated, inside=end.inside,
             lead=lead, household=visitor.lead_id in exclude_visitor_ids,
+            entrance=entrances.get(visit.entrance_id),
         ))
     for group in by_venue.values():
         group.contacts.sort(key=lambda c: (-c.overlap_minutes, c.visit.checked_in_at, c.visit.id))

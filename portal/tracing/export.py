@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from ..exports import to_csv, to_xlsx
+from ..exports import CONTENT_TYPES, export_body
 from ..text import display_phone
 
 
@@ -18,17 +18,23 @@ def _estimated(contact):
     return _("yes") if contact.estimated_end else _("no")
 
 
-def contact_header():
-    """Column titles in the user's language."""
+def has_entrances(groups):
+    """Whether any contact came in by one of a venue's entrances (not its main poster)."""
+    return any(c.entrance for g in groups for c in g.contacts)
+
+
+def contact_header(with_entrance=False):
+    """Column titles in the user's language; "Entrance" after "Ward" when asked for."""
     return [
-        _("Venue"), _("Venue code"), _("Ward"), _("Case in"), _("Case out"), _("Name"), _("Phone"),
+        _("Venue"), _("Venue code"), _("Ward"), *([_("Entrance")] if with_entrance else []),
+        _("Case in"), _("Case out"), _("Name"), _("Phone"),
         _("Year of birth"), _("Checked in for by"), _("In"), _("Out"), _("Out time estimated"),
         _("Overlap (minutes)"), _("Household of the case"),
     ]
 
 
-def contact_rows(groups, tz_name):
-    """One row per contact visit, venue by venue."""
+def contact_rows(groups, tz_name, with_entrance=False):
+    """One row per contact visit, venue by venue (with the entrance each came in by, if asked)."""
     tz = ZoneInfo(tz_name)
     for group in groups:
         venue = group.venue
@@ -36,6 +42,7 @@ def contact_rows(groups, tz_name):
             phone = c.visitor.phone or (c.lead.phone if c.lead else None)
             yield [
                 venue.name, venue.short_code, venue.ward.name if venue.ward else venue.ward_code,
+                *([c.entrance or ""] if with_entrance else []),
                 _local(c.case_visit.checked_in_at, tz), _local(group.case_ends[c.case_visit.id].at, tz),
                 c.visitor.full_name, display_phone(phone) if phone else "", c.visitor.birth_year,
                 c.lead.full_name if c.lead else "", _local(c.visit.checked_in_at, tz), _local(c.ends_at, tz),
@@ -50,9 +57,11 @@ def safe_name(reference):
 
 
 def render(kind, groups, tz_name, title):
-    """(body, mimetype) of the contacts as CSV or XLSX."""
-    rows = list(contact_rows(groups, tz_name))
-    if kind == "csv":
-        return to_csv(contact_header(), rows), "text/csv; charset=utf-8", len(rows)
-    body = to_xlsx(contact_header(), rows, title=title)
-    return body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", len(rows)
+    """(body, mimetype) of the contacts as CSV or XLSX.
+
+    The "Entrance" column is there only when some contact came in by a venue's entrance: the
+    many places with one poster keep the columns they always had.
+    """
+    entrance = has_entrances(groups)
+    rows = list(contact_rows(groups, tz_name, entrance))
+    return export_body(kind, contact_header(entrance), rows, title), CONTENT_TYPES[kind], len(rows)

@@ -5,17 +5,18 @@ own warnings (the `visitor_notices` hook) and to count them for the tracer.
 """
 import secrets
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import load_only
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, load_only
 
 from ..checkin.models import Visit
 from ..extensions import db
 from ..visitors.models import Visitor
+from . import queries
 from .contacts import MAX_STAY, stay_end
 from .models import Exposure, ExposureNotice
 from .services import TracingError, retention_cutoff, same_person_ids
@@ -90,69 +91,22 @@ def create_exposure(actor, case, venue, starts_at, ends_at, advice, *, now, rete
     return exposure
 
 
-# Asked on every check-in page for a table that holds nothing for nearly everyone: a cheap
-# look at the notices' visitor index first, built once, and the windows only when one is there.
-@cache
-def _warned():
-    return (
-        select(ExposureNotice.exposure_id)
-        .where(ExposureNotice.visitor_id.in_(bindparam("ids", expanding=True)))
-        .limit(1)
-    )
-
-
-@cache
-def _exposures():
-    return (
-        select(Exposure)
-        .where(
-            Exposure.id.in_(
-                select(ExposureNotice.exposure_id)
-                .where(ExposureNotice.visitor_id.in_(bindparam("ids", expanding=True)))
-            ),
-            Exposure.ends_at >= bindparam("cutoff", type_=Exposure.__table__.c.ends_at.type),
-        )
-        .order_by(Exposure.starts_at.desc(), Exposure.id.desc())
-    )
-
-
 def exposures_for(visitor_ids, cutoff):
     """Distinct exposure windows warning any of these visitors, newest first, within retention."""
     ids = [i for i in visitor_ids if i is not None]
     if not ids:
         return []
     connection = db.session.connection()
-    if connection.execute(_warned(), {"ids": ids}).first() is None:
+    if connection.execute(queries.warned(), {"ids": ids}).first() is None:
         return []
-    return db.session.scalars(_exposures(), {"ids": ids, "cutoff": cutoff}).all()
-
-
-@cache
-def _own_visits():
-    """The visits of the warned people among `ids` that overlapped one exposure window."""
-    warned = select(ExposureNotice.visitor_id).where(
-        ExposureNotice.exposure_id == bindparam("exposure"),
-        ExposureNotice.visitor_id.in_(bindparam("ids", expanding=True)),
-    )
-    return (
-        select(Visit.id, Visit.visitor_id, Visit.checked_in_at, Visit.due_out_at, Visit.checked_out_at,
-               Visit.out_method)
-        .where(
-            Visit.visitor_id.in_(warned),
-            Visit.venue_id == bindparam("venue"),
-            Visit.checked_in_at >= bindparam("in_from"),
-            Visit.checked_in_at < bindparam("in_to"),
-            Visit.due_out_at > bindparam("starts"),
-        )
-        .order_by(Visit.checked_in_at, Visit.id)
-    )
+    return db.session.scalars(queries.exposures(), {"ids": ids, "cutoff": cutoff}).all()
 
 
 def own_stays(exposure, visitor_ids, now, *, with_names):
     """The stays of these warned people at the exposure's venue that overlapped its window:
     [(name or None, checked-in time, StayEnd)], the person's own times rather than the window."""
     visits = [
-        v for v in db.session.execute(_own_visits(), {
+        v for v in db.session.execute(queries.own_visits(), {
             "exposure": exposure.id, "ids": list(visitor_ids), "venue": exposure.venue_id,
             "in_from": exposure.starts_at - MAX_STAY, "in_to": exposure.ends_at, "starts": exposure.starts_at})
         if _warn_end(v.due_out_at, v.checked_out_at, v.out_method) > exposure.starts_at
@@ -163,6 +117,21 @@ def own_stays(exposure, visitor_ids, now, *, with_names):
             select(Visitor).options(load_only(Visitor.id, Visitor.full_name))
             .where(Visitor.id.in_(sorted({v.visitor_id for v in visits}))))}
     return [(names.get(v.visitor_id), v.checked_in_at, stay_end(v, now)) for v in visits]
+
+
+def person_data(visitor_ids, names, now):
+    """The `person_data` section of tracing: every exposure warning kept for the household."""
+    found = db.session.execute(
+        select(ExposureNotice.visitor_id, ExposureNotice.created_at, Exposure)
+        .join(Exposure, Exposure.id == ExposureNotice.exposure_id)
+        .options(joinedload(Exposure.venue))  # each row names its place
+        .where(ExposureNotice.visitor_id.in_(list(visitor_ids)))
+        .order_by(ExposureNotice.created_at, Exposure.id, ExposureNotice.visitor_id)
+    )
+    header = [_("Person"), _("Place"), _("From"), _("To"), _("Advice"), _("Warned on")]
+    rows = [[names.get(visitor_id), e.venue.name, e.starts_at, e.ends_at, str(ADVICE.get(e.advice, e.advice)),
+             warned_at] for visitor_id, warned_at, e in found]
+    return [("warnings", _("Health warnings"), header, rows)]
 
 
 def visitor_notices(visitor_ids, now):

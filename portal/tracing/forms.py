@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
+from ..forms_common import options
 from ..text import MaxLength, PlainText
 from .contacts import RULES
 from .exposures import ADVICE
@@ -92,8 +93,8 @@ class WindowForm(FlaskForm):
     date_to = LocalDateField(_l("To"), validators=[InputRequired(_l("Enter the last day."))])
     rule = SelectField(
         _l("Contact rule"),
-        choices=[("overlap", _l("Stays overlapped by at least the minutes below")),
-                 ("hour", _l("Scanned within one hour of the case (PC-Covid)"))],
+        choices=options([("overlap", _l("Stays overlapped by at least the minutes below")),
+                         ("hour", _l("Scanned within one hour of the case (PC-Covid)"))]),
         default="overlap",
         validate_choice=False,
     )
@@ -114,7 +115,7 @@ class ExposureForm(FlaskForm):
     starts_at = LocalDateTimeField(_l("From"), validators=[InputRequired(_l("Enter when the window starts."))])
     ends_at = LocalDateTimeField(_l("To"), description=_l("At most 24 hours after the start."),
                                  validators=[InputRequired(_l("Enter when the window ends."))])
-    advice = RadioField(_l("Advice to visitors"), choices=list(ADVICE.items()), validate_choice=False)
+    advice = RadioField(_l("Advice to visitors"), choices=options(ADVICE.items()), validate_choice=False)
 
     def validate_advice(self, field):
         if field.data not in ADVICE:

@@ -5,7 +5,8 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 
 class Case(db.Model):
@@ -24,7 +25,7 @@ class Case(db.Model):
     # The person found by phone or ID number; cleared when the purge removes their profile.
     visitor_id: Mapped[int | None] = mapped_column(ForeignKey("visitors.id"), index=True)
 
-    created_by = relationship("User", lazy="joined")
+    created_by = relationship("User")
     visitor = relationship("Visitor")
     exposures = relationship("Exposure", order_by="Exposure.starts_at", back_populates="case")
 
@@ -47,7 +48,7 @@ class Exposure(db.Model):
     warned_count: Mapped[int] = mapped_column(Integer, default=0)
 
     case = relationship("Case", back_populates="exposures")
-    venue = relationship("Venue", lazy="joined")
+    venue = relationship("Venue")
 
 
 class ExposureNotice(db.Model):

@@ -7,30 +7,34 @@ entry in the same transaction; the route commits once.
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from ..exports import download
 from ..extensions import db
-from ..models_base import utcnow
-from ..security import case_for, find_venue, roles_required
+from ..forms_common import INVALID, form_status, render_form
+from ..clock import utcnow
+from ..security import roles_required
+from .access import case_for
+from ..venues.access import find_venue
 from . import export, operations
 from .contacts import contact_count
 from .exposures import ADVICE
 from .forms import CaseForm, ExposureForm, LookupForm, WindowForm
 from .services import TracingError, recent_cases, same_person_ids
+from . import bp
 
-bp = Blueprint("tracing", __name__, url_prefix="/tracing")
 
 
-def init_app(app):
-    """Register the blueprint and the exposure warnings shown to visitors."""
+def connect(app):
+    """Connect the exposure warnings shown to visitors and kept in their download."""
     from .. import signals
-    from .exposures import visitor_notices
+    from .exposures import person_data, visitor_notices
 
-    app.register_blueprint(bp)
     signals.visitor_notices.connect(visitor_notices, sender=app)
+    signals.person_data.connect(person_data, sender=app)
 
 
 def error_message(code):
@@ -79,7 +83,7 @@ def new_case():
         else:
             db.session.commit()
             return redirect(url_for("tracing.case", ref=case.ref))
-    return render_template("tracing/case_new.html", form=form)
+    return render_form("tracing/case_new.html", form)
 
 
 @bp.route("/cases/<ref>/")
@@ -96,6 +100,7 @@ def lookup(ref):
     """Find the case's person by phone or ID number (audited, even when nobody is found)."""
     case = case_for(current_user, ref)
     form = LookupForm()
+    status = None
     if form.validate_on_submit():
         now = utcnow()
         by = "phone" if (form.phone.data or "").strip() else "id_number"
@@ -115,8 +120,9 @@ def lookup(ref):
             message = (_("Nobody with this phone number checked in during the last %(days)d days.", days=retention)
                        if by == "phone" else
                        _("Nobody with this ID number checked in during the last %(days)d days.", days=retention))
+            status = 200  # a valid look-up that found nobody: the message is its answer, not an error
             (form.phone if by == "phone" else form.id_number).errors.append(message)
-    return render_template("tracing/case.html", case=case, form=form, advice=ADVICE), 200
+    return render_template("tracing/case.html", case=case, form=form, advice=ADVICE), status or form_status(form)
 
 
 def _window():
@@ -160,8 +166,11 @@ def visits(ref):
         rows, profiles = None, same_person_ids(case.visitor)
     else:
         rows, profiles = operations.list_visits(current_user, case, window, now=now)
+    # Drawn before the commit: committing expires the visits, and the page would reload them one by one.
+    html = render_template("tracing/visits.html", case=case, form=form, visits=rows, profiles=len(profiles))
+    if window is not None:
         db.session.commit()
-    return render_template("tracing/visits.html", case=case, form=form, visits=rows, profiles=len(profiles))
+    return html, INVALID if window is None else 200
 
 
 @bp.route("/cases/<ref>/contacts")
@@ -177,9 +186,12 @@ def contacts(ref):
     if window is not None:
         groups = operations.trace_contacts(current_user, case, window, now=now, settings=_settings())
         counts = contact_count(groups)
-        db.session.commit()
-    return render_template("tracing/contacts.html", case=case, form=form, groups=groups, counts=counts,
+    # Drawn before the commit, as the visits page is: the groups' venues and visits stay loaded.
+    html = render_template("tracing/contacts.html", case=case, form=form, groups=groups, counts=counts,
                            local_input=_local_input, now=now)
+    if window is not None:
+        db.session.commit()
+    return html, INVALID if window is None else 200
 
 
 def _local_input(value):
@@ -193,7 +205,7 @@ def contacts_export(ref, kind):
     """The contacts as CSV or XLSX, neutralised against spreadsheet formulas (audited)."""
     case = case_for(current_user, ref)
     if kind not in ("csv", "xlsx"):
-        return render_template("errors/404.html"), 404
+        abort(404)
     redirect_ = _person_or_redirect(case)
     if redirect_:
         return redirect_
@@ -201,12 +213,11 @@ def contacts_export(ref, kind):
     if window is None:
         flash(_("Correct the dates or the rule, then export again."))
         return redirect(url_for("tracing.contacts", ref=case.ref, **request.args.to_dict()))
-    body, mimetype, _groups = operations.export_contacts(current_user, case, window, kind, now=now,
+    body, _type, _groups = operations.export_contacts(current_user, case, window, kind, now=now,
                                                          settings=_settings(), title=_("Contacts"))
     db.session.commit()
     name = f"contacts-{export.safe_name(case.reference)}-{now:%Y%m%d}.{kind}"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return download(body, kind, name)
 
 
 def _prefill(text):
@@ -247,4 +258,4 @@ def new_exposure(ref):
                 flash(_("Exposure window saved: %(count)d visitors will see the warning.",
                         count=exposure.warned_count))
                 return redirect(url_for("tracing.case", ref=case.ref))
-    return render_template("tracing/exposure_form.html", case=case, form=form)
+    return render_form("tracing/exposure_form.html", form, case=case)

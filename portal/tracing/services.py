@@ -72,7 +72,9 @@ def create_case(actor, reference, purpose, now):
 
 def recent_cases(limit=50):
     """The most recently opened cases, newest first."""
-    return db.session.scalars(select(Case).order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)).all()
+    return db.session.scalars(
+        select(Case).options(joinedload(Case.created_by)).order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)
+    ).all()
 
 
 def normalise_id_number(raw):
@@ -154,7 +156,8 @@ def person_visits(visitor_ids, start, end):
     """The visits of these profiles that began in [start, end), oldest first (index on visitor, time)."""
     return db.session.scalars(
         select(Visit)
-        .options(joinedload(Visit.venue).lazyload(Venue.owner))  # venue and ward, not its owner
+        # venue and ward, and the entrance scanned: the visits page, the contacts and their export show them
+        .options(joinedload(Visit.venue).joinedload(Venue.ward), joinedload(Visit.entrance))
         .where(Visit.visitor_id.in_(list(visitor_ids)), Visit.checked_in_at >= start, Visit.checked_in_at < end)
         .order_by(Visit.checked_in_at)
     ).all()

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, Regexp
 
+from ..forms_common import options
 from ..text import MaxLength, PhoneField, PlainText, VietnamesePhone
 from .models import CATEGORIES
 
@@ -20,7 +21,7 @@ class VenueForm(FlaskForm):
     # validate_choice=False: WTForms' own "Not a valid choice" has no Vietnamese translation.
     category = SelectField(
         _l("Kind of place"),
-        choices=[("", _l("Choose…"))] + list(CATEGORIES.items()),
+        choices=options([("", _l("Choose…"))] + list(CATEGORIES.items())),
         validate_choice=False,
         validators=[
             DataRequired(_l("Choose the kind of place.")),
@@ -75,3 +76,13 @@ class VenueForm(FlaskForm):
     def set_wards(self, wards):
         """Offer the loaded wards of the province (a plain select works without JavaScript)."""
         self.ward_code.choices = [("", _l("Choose…"))] + [(w.code, w.name) for w in wards]
+
+
+class EntranceForm(FlaskForm):
+    """The name of a new entrance (gate or area) of a venue."""
+
+    name = StringField(
+        _l("Name of the entrance or area"),
+        description=_l("As people at the gate know it, e.g. North gate, Gate 2, Emergency department."),
+        validators=[DataRequired(_l("Enter the name of the entrance.")), PlainText(), MaxLength(100)],
+    )

@@ -5,8 +5,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..collation import keep_sorted, sort_key_column
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 CATEGORIES = {
     "office": _l("Offices and agencies"),
@@ -38,6 +40,8 @@ class Venue(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The name's Vietnamese sort key (portal/collation.py): lists order and page by it in SQL.
+    name_sort: Mapped[str] = sort_key_column("name")
     category: Mapped[str] = mapped_column(String(20), index=True)
     registration_number: Mapped[str | None] = mapped_column(String(20), index=True)
     address: Mapped[str] = mapped_column(String(300))
@@ -53,8 +57,8 @@ class Venue(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     token_issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    owner = relationship("User", lazy="joined")
-    ward = relationship("Division", lazy="joined")
+    owner = relationship("User")
+    ward = relationship("Division")
 
     @property
     def category_label(self):
@@ -63,6 +67,9 @@ class Venue(db.Model):
     @property
     def status_label(self):
         return STATUSES.get(self.status, self.status)
+
+
+keep_sorted(Venue, "name", "name_sort")
 
 
 class RetiredToken(db.Model):
@@ -74,3 +81,24 @@ class RetiredToken(db.Model):
     short_code: Mapped[str | None] = mapped_column(String(8), index=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
     retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Entrance(db.Model):
+    """Another gate or area of a venue with its own poster; its visits are the venue's visits.
+
+    The venue's own token and short code stay its main poster. An entrance shares the short-code
+    namespace (and the never-reuse rule) with venues; a retired entrance keeps its row, so past
+    visits still name it, and its token and code also go to retired_tokens to answer 410.
+    """
+
+    __tablename__ = "entrances"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    short_code: Mapped[str] = mapped_column(String(8), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    venue = relationship("Venue")

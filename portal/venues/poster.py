@@ -12,7 +12,7 @@ from .services import checkin_url, short_url
 
 
 def qr_for(base_url, venue):
-    """The QR code of a venue's check-in URL (error correction Q survives a worn print)."""
+    """The QR code of a venue's (or an entrance's) check-in URL (error correction Q survives a worn print)."""
     return segno.make_qr(checkin_url(base_url, venue), error="q")
 
 
@@ -60,11 +60,13 @@ def _write(pdf, blocks, dry_run=False):
     return height
 
 
-def poster_pdf(base_url, venue, printed_on: datetime, labels):
+def poster_pdf(base_url, venue, printed_on: datetime, labels, entrance=None):
     """An A4 PDF poster on one page; `labels` holds the translated texts.
 
-    The QR code is as large as the page allows (at most 120 mm) once the texts are placed.
+    An entrance's poster carries the entrance's name, QR and code. The QR code is as large as
+    the page allows (at most 120 mm) once the texts are placed.
     """
+    target = entrance or venue  # whose token and short code the poster prints
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
     pdf.set_margins(15, 15, 15)
@@ -77,11 +79,12 @@ def poster_pdf(base_url, venue, printed_on: datetime, labels):
     header = [
         ("B", 22, 10, labels["heading"]),
         ("B", size, size * 0.47, venue.name),
+        *([("B", 18, 9, entrance.name)] if entrance is not None else []),
         ("", 13 if len(venue.address) <= 120 else 10, 6, f"{venue.address}, {venue.ward.name}"),
     ]
     below_qr = [
-        ("B", 28, 12, labels["code"] + ": " + venue.short_code),
-        ("", 13, 7, short_url(base_url, venue)),
+        ("B", 28, 12, labels["code"] + ": " + target.short_code),
+        ("", 13, 7, short_url(base_url, target)),
         ("B", 4, 4, ""),
         *[("B", 15, 8, line) for line in labels["instructions"]],
         *[("", 11, 5.5, line) for line in labels.get("secondary", ())],
@@ -91,7 +94,7 @@ def poster_pdf(base_url, venue, printed_on: datetime, labels):
     qr_top = pdf.get_y() + 4
     room = footer_top - 4 - _write(pdf, below_qr, dry_run=True) - 4 - qr_top
     qr_size = max(50, min(120, room))
-    pdf.image(io.BytesIO(qr_png(base_url, venue, scale=10)), x=(pdf.w - qr_size) / 2, y=qr_top,
+    pdf.image(io.BytesIO(qr_png(base_url, target, scale=10)), x=(pdf.w - qr_size) / 2, y=qr_top,
               w=qr_size, h=qr_size)
     pdf.set_y(qr_top + qr_size + 4)
     _write(pdf, below_qr)

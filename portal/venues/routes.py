@@ -1,6 +1,6 @@
 """Owners register venues, edit them, print posters and retire tokens."""
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for,
+    Response, abort, current_app, flash, redirect, render_template, request, url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -9,18 +9,23 @@ from flask_login import current_user
 from .. import signals
 from ..divisions.services import wards_of
 from ..extensions import db
+from ..forms_common import render_form
 from ..i18n import local_datetime
-from ..models_base import utcnow
-from ..security import roles_required, venue_for, visible_venues
+from ..clock import utcnow
+from ..security import roles_required
+from .access import entrance_for, venue_for, visible_venues
 from . import poster
+from .entrances import entrances_of
 from .forms import VenueForm
 from .services import VenueError, categories_for, register_venue, retire_token, short_url, update_venue
+from . import bp
 
-bp = Blueprint("venues", __name__, url_prefix="/venues")
 
 VENUE_ERRORS = {
     "ward": lambda: _("Choose a ward or commune of this province."),
-    "duplicate": lambda: _("A venue with this registration number is already registered at this address."),
+    "duplicate": lambda: " ".join((
+        _("A venue with this registration number is already registered at this address."),
+        _("Another gate or area of the same place? Add it as an entrance on that venue's page."))),
     "category": lambda: _("Choose one of the kinds of place offered. Traffic checkpoints are registered by the province office only."),
 }
 
@@ -47,7 +52,7 @@ def _save(form, action):
 @roles_required("owner")
 def index():
     """The owner's venues."""
-    venues = db.session.scalars(visible_venues(current_user).order_by("name")).all()
+    venues = db.session.scalars(visible_venues(current_user).order_by("name_sort", "id")).all()
     return render_template("venues/index.html", venues=venues)
 
 
@@ -56,6 +61,9 @@ def index():
 def new():
     """Register a venue (a province administrator registers traffic checkpoints here)."""
     form = _form()
+    if request.method == "GET" and current_user.role == "owner":
+        # Most owners give their own number: start from it (shown as 0912 345 678), editable.
+        form.contact_phone.data = current_user.phone
     if form.validate_on_submit():
         province = current_app.config["PORTAL_PROVINCE"]
         venue = _save(form, lambda values: register_venue(current_user, values, province))
@@ -65,7 +73,7 @@ def new():
         if venue is not None:
             flash(_("Your venue is registered. Print the poster and put it up at the entrance."))
             return redirect(url_for("venues.show", code=venue.short_code))
-    return render_template("venues/form.html", form=form, venue=None)
+    return render_form("venues/form.html", form, venue=None)
 
 
 @bp.route("/<code>/")
@@ -74,7 +82,7 @@ def show(code):
     """One venue: details, poster links, today's figures."""
     venue = venue_for(current_user, code)
     extras = signals.collect(signals.venue_panels, venue=venue)
-    return render_template("venues/show.html", venue=venue, extras=extras)
+    return render_template("venues/show.html", venue=venue, extras=extras, entrances=entrances_of(venue))
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
@@ -88,7 +96,7 @@ def edit(code):
         if _save(form, lambda values: update_venue(venue, values, province)) is not None:
             flash(_("Changes saved."))
             return redirect(url_for("venues.show", code=venue.short_code))
-    return render_template("venues/form.html", form=form, venue=venue)
+    return render_form("venues/form.html", form, venue=venue)
 
 
 @bp.route("/<code>/retire", methods=["GET", "POST"])
@@ -107,25 +115,41 @@ def retire(code):
     return redirect(url_for("venues.show", code=venue.short_code))
 
 
-@bp.route("/<code>/poster")
+def _poster_of(code, of_entrance):
+    """(venue, entrance or None) whose poster is asked for; 404 outside the owner's venues.
+
+    `code` is the venue's short code, or an entrance's when `of_entrance` (codes never clash).
+    """
+    if of_entrance:
+        return entrance_for(current_user, code)
+    return venue_for(current_user, code), None
+
+
+@bp.route("/<code>/poster", defaults={"of_entrance": False})
+@bp.route("/entrances/<code>/poster", defaults={"of_entrance": True}, endpoint="entrance_poster_page")
 @roles_required("owner")
-def poster_page(code):
-    """The printable A4 poster page."""
-    venue = venue_for(current_user, code)
+def poster_page(code, of_entrance):
+    """The printable A4 poster page of the venue, or of one of its entrances."""
+    venue, entrance = _poster_of(code, of_entrance)
+    target = entrance or venue
     base = current_app.config["PORTAL_BASE_URL"]
     return render_template(
         "venues/poster.html",
         venue=venue,
+        entrance=entrance,
         qr_svg=poster.qr_svg_inline(
-            base, venue, _("QR code to check in and out at %(name)s", name=venue.name)
+            base, target, _("QR code to check in and out at %(name)s", name=venue.name)
         ),
-        short_url=short_url(base, venue),
+        short_url=short_url(base, target),
         printed=utcnow(),
     )
 
 
 def poster_labels(venue):
-    """Poster texts: Vietnamese first, English below, both from the catalogs."""
+    """Poster texts: Vietnamese first, English below, both from the catalogs.
+
+    `venue` is whatever the poster prints the code of: the venue or one of its entrances.
+    """
     base = current_app.config["PORTAL_BASE_URL"]
 
     def lines():
@@ -148,19 +172,22 @@ def poster_labels(venue):
     return labels
 
 
-@bp.route("/<code>/poster.<kind>")
+@bp.route("/<code>/poster.<kind>", defaults={"of_entrance": False})
+@bp.route("/entrances/<code>/poster.<kind>", defaults={"of_entrance": True}, endpoint="entrance_poster_file")
 @roles_required("owner")
-def poster_file(code, kind):
-    """The poster as SVG, PNG or A4 PDF."""
-    venue = venue_for(current_user, code)
+def poster_file(code, kind, of_entrance):
+    """The poster (of the venue or one of its entrances) as SVG, PNG or A4 PDF."""
+    venue, entrance = _poster_of(code, of_entrance)
+    target = entrance or venue
     base = current_app.config["PORTAL_BASE_URL"]
-    name = f"poster-{venue.short_code}"
+    name = f"poster-{target.short_code}"
     if kind == "svg":
-        body, mimetype = poster.qr_svg(base, venue), "image/svg+xml"
+        body, mimetype = poster.qr_svg(base, target), "image/svg+xml"
     elif kind == "png":
-        body, mimetype = poster.qr_png(base, venue), "image/png"
+        body, mimetype = poster.qr_png(base, target), "image/png"
     elif kind == "pdf":
-        body, mimetype = poster.poster_pdf(base, venue, utcnow(), poster_labels(venue)), "application/pdf"
+        body = poster.poster_pdf(base, venue, utcnow(), poster_labels(target), entrance=entrance)
+        mimetype = "application/pdf"
     else:
         abort(404)
     download = request.args.get("download") == "1"

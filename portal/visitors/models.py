@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..columns import UTCDateTime
 
 
 def new_visitor_ref():
@@ -35,6 +36,8 @@ class Visitor(db.Model):
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("visitors.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The privacy notice this person last agreed to (visitors/notice.py); None: never shown one.
+    notice_version: Mapped[str | None] = mapped_column(String(16))
 
     dependents = relationship("Visitor", order_by="Visitor.id")
 

@@ -1,20 +1,21 @@
 """/me: this device's visits, the household's dependents, warnings, and "forget this device"."""
 from datetime import timedelta
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 
 from .. import signals
-from ..checkin import services as visits
+from ..errors import not_found
 from ..extensions import csrf, db
-from ..models_base import utcnow
+from ..forms_common import render_form
+from ..clock import utcnow
 from . import device
 from .forms import ActionForm, DependentForm
 from .services import (
     add_dependent, dependent_by_ref, dependents_of, device_for, forget_device, household_ids,
     remove_dependent, update_dependent,
 )
+from . import bp
 
-bp = Blueprint("visitors", __name__)
 csrf.exempt(bp)  # forms carry a CSRF token bound to the device cookie instead of the session
 bp.after_request(device.write_cookie)
 
@@ -38,8 +39,9 @@ def me():
     dependents = dependents_of(person)
     ids = household_ids(person, dependents)
     since = now - timedelta(days=current_app.config["PORTAL_RETENTION_DAYS"])
-    history = visits.history(ids, now, since)
     names = {p.id: p.full_name for p in [person, *dependents]}
+    history = signals.collect(signals.me_history, visitor_ids=ids, person_id=person.id, names=names,
+                              now=now, since=since)
     notices = signals.notices_for(ids, now)
     panels = signals.collect(signals.me_panels, visitor=person, now=now)
     html = render_template(
@@ -62,7 +64,7 @@ def new_dependent():
         add_dependent(remembered.visitor, form.full_name.data, form.birth_year.data, utcnow())
         db.session.commit()
         return redirect(url_for("visitors.me", done="added"), 303)
-    return render_template("visitors/dependent_form.html", form=form, dependent=None)
+    return render_form("visitors/dependent_form.html", form, dependent=None)
 
 
 @bp.route("/me/dependents/<ref>", methods=["GET", "POST"])
@@ -73,14 +75,14 @@ def edit_dependent(ref):
         return redirect(url_for("visitors.me"))
     dependent = dependent_by_ref(remembered.visitor, ref)
     if dependent is None:
-        return render_template("visitors/dependent_missing.html"), 404
+        not_found("visitors/dependent_missing.html")
     form = DependentForm(data={"full_name": dependent.full_name, "birth_year": str(dependent.birth_year or "")})
     if form.validate_on_submit():
         update_dependent(dependent, form.full_name.data, form.birth_year.data)
         db.session.commit()
         return redirect(url_for("visitors.me", done="saved"), 303)
-    return render_template(
-        "visitors/dependent_form.html", form=form, dependent=dependent, remove_form=ActionForm(formdata=None)
+    return render_form(
+        "visitors/dependent_form.html", form, dependent=dependent, remove_form=ActionForm(formdata=None)
     )
 
 
@@ -92,7 +94,7 @@ def delete_dependent(ref):
         return redirect(url_for("visitors.me"), 303)
     dependent = dependent_by_ref(remembered.visitor, ref)
     if dependent is None:
-        return render_template("visitors/dependent_missing.html"), 404
+        not_found("visitors/dependent_missing.html")
     if not ActionForm().validate_on_submit():
         return render_template("errors/400.html", csrf=True), 400
     remove_dependent(dependent)

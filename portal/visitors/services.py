@@ -4,49 +4,22 @@ A phone number alone never gives access to anyone: registering with a number tha
 known makes a new profile, and only a device token (held in one browser's cookie) opens a
 person's visits. Functions flush, never commit.
 """
-import re
-from functools import cache
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
-from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.orm import defer, joinedload
-
-from ..checkin.models import Visit
 from ..crypto import lookup_hash, plain_hash
+from .. import signals
 from ..extensions import db
+from ..identifiers import is_ref
+from . import queries
 from .models import Device, Visitor
-
-
-# The look-ups of every visitor page, built once with bound parameters. The phone and ID number
-# are not decrypted for pages that show only the name (they load if something asks for them).
-@cache
-def _device():
-    return (
-        select(Device)
-        .options(joinedload(Device.visitor).options(defer(Visitor.phone), defer(Visitor.id_number)))
-        .where(Device.token_hash == bindparam("token_hash"))
-    )
-
-
-@cache
-def _dependents():
-    return (
-        select(Visitor)
-        .options(defer(Visitor.phone), defer(Visitor.id_number))
-        .where(Visitor.lead_id == bindparam("lead"))
-        .order_by(Visitor.id)
-    )
-
-
-@cache
-def _dependent_id():
-    return select(Visitor.id).where(Visitor.id == bindparam("id"), Visitor.lead_id == bindparam("lead"))
 
 
 def device_for(token):
     """The device remembered under this token (with its visitor), or None."""
     if not token:
         return None
-    return db.session.scalar(_device(), {"token_hash": plain_hash(token)})
+    return db.session.scalar(queries.device(), {"token_hash": plain_hash(token)})
 
 
 def device_among(tokens):
@@ -69,7 +42,7 @@ def device_among(tokens):
 
 def dependents_of(visitor):
     """The visitor's dependents, oldest profile first."""
-    return list(db.session.scalars(_dependents(), {"lead": visitor.id}))
+    return list(db.session.scalars(queries.dependents(), {"lead": visitor.id}))
 
 
 def household_ids(visitor, dependents=None):
@@ -84,11 +57,12 @@ def owns_visit(device, visit):
         return False
     if visit.visitor_id == device.visitor_id:
         return True
-    return db.session.scalar(_dependent_id(), {"id": visit.visitor_id, "lead": device.visitor_id}) is not None
+    return db.session.scalar(queries.dependent_id(), {"id": visit.visitor_id, "lead": device.visitor_id}) is not None
 
 
-def register_visitor(full_name, phone_e164, birth_year, now):
-    """A new visitor profile (encrypted name and phone, keyed hash of the phone for tracers)."""
+def register_visitor(full_name, phone_e164, birth_year, now, *, notice_version=None):
+    """A new visitor profile (encrypted name and phone, keyed hash of the phone for tracers), with
+    the privacy notice version they were shown (None: they are shown it at their next scan)."""
     visitor = Visitor(
         full_name=full_name,
         phone=phone_e164,
@@ -96,7 +70,25 @@ def register_visitor(full_name, phone_e164, birth_year, now):
         birth_year=birth_year,
         created_at=now,
         last_seen_at=now,
+        notice_version=notice_version,
     )
+    db.session.add(visitor)
+    db.session.flush()
+    return visitor
+
+
+def card_holder(id_number):
+    """The first profile with this 12-digit ID card number (found by its keyed hash), or None."""
+    return db.session.scalar(
+        select(Visitor).where(Visitor.id_number_hash == lookup_hash(id_number)).order_by(Visitor.id).limit(1)
+    )
+
+
+def register_card_holder(full_name, id_number, birth_year, now):
+    """A new profile from a scanned ID card: the name as received, the ID number encrypted with
+    its keyed hash for look-ups; no phone, no address."""
+    visitor = Visitor(full_name=full_name, id_number=id_number, id_number_hash=lookup_hash(id_number),
+                      birth_year=birth_year, created_at=now, last_seen_at=now)
     db.session.add(visitor)
     db.session.flush()
     return visitor
@@ -124,7 +116,7 @@ def forget_device(device):
 
 def dependent_by_ref(lead, ref):
     """The lead's dependent with this reference, or None."""
-    if not ref or not re.fullmatch(r"[A-Za-z0-9_-]{16,32}", ref):
+    if not is_ref(ref):
         return None
     return db.session.scalar(select(Visitor).where(Visitor.ref == ref, Visitor.lead_id == lead.id))
 
@@ -153,10 +145,7 @@ def remove_dependent(dependent):
     A dependent without visits is deleted; one with visits is unlinked, and the profile goes
     with the retention purge once its visits expire (tracers may still need them until then).
     """
-    has_visits = db.session.scalar(
-        select(func.count(Visit.id)).where(Visit.visitor_id == dependent.id)
-    )
-    if has_visits:
+    if signals.any_record(dependent.id):
         dependent.lead_id = None
         db.session.flush()
     else:

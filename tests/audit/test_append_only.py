@@ -9,9 +9,9 @@ from portal.audit.maintenance import MaintenanceError, expire_entries, unlocked
 from portal.audit.models import AuditEntry, AuditMaintenance
 from portal.audit.services import record
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 
-from ..conftest import check_page
+from ..html import check_page
 
 TAMPERING = [
     "UPDATE audit_entries SET query = 'nothing happened' WHERE id = :id",

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 
-from ..conftest import check_page
+from ..html import check_page
 from ..tracing.conftest import open_case, tracer  # noqa: F401  (fixtures)
-from ..tracing.people import People
+from ..factories import People
 
 PHONE, CONTACT_PHONE, ID_NUMBER = "0912 400 000", "0912 400 001", "079185004444"
 
@@ -101,7 +101,7 @@ def test_the_province_dashboard_links_to_the_log_with_this_weeks_count(client, l
 
 def test_the_dashboards_count_is_the_tracers_alone(client, login, make, traced):
     from portal.audit.services import record
-    from portal.models_base import utcnow
+    from portal.clock import utcnow
 
     admin = make.user(role="province_admin")
     record(admin, None, "login_unpause", {"account": 1}, 0, utcnow())

@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.extensions import db
 
-from ..bad_inputs import DECOMPOSED_NAME, VIETNAMESE_NAME, page_text
-from ..conftest import check_page
+from ..bad_inputs import DECOMPOSED_NAME, VIETNAMESE_NAME
+from ..html import check_page, page_text
 from ..factories import PASSWORD
 
 
@@ -48,7 +48,7 @@ def test_signup_stores_decomposed_vietnamese_composed(client):
 def test_signup_with_a_phone_already_registered_saves_nothing(client, make):
     make.owner(phone="0912345678")
     response = client.post("/auth/signup", data=signup_data(phone="+84 912 345 678"))
-    check_page(response)
+    check_page(response, 422)
     assert "Đã có tài khoản với số điện thoại này." in page_text(response)
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
@@ -63,7 +63,7 @@ def test_login_accepts_any_common_phone_format(client, make):
 def test_login_with_a_wrong_password_says_so(client, make):
     owner = make.owner()
     response = client.post("/auth/login", data={"phone": owner.phone, "password": "wrong-password"})
-    check_page(response)
+    check_page(response, 422)
     assert "Số điện thoại hoặc mật khẩu không đúng." in page_text(response)
     assert client.get("/venues/").status_code == 302  # still logged out
 
@@ -78,7 +78,7 @@ def test_inactive_account_cannot_log_in(client, make):
     owner.active = False
     db.session.commit()
     response = client.post("/auth/login", data={"phone": owner.phone, "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 422
 
 
 def test_login_returns_to_the_page_asked_for_but_never_off_site(client, make):

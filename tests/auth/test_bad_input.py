@@ -5,10 +5,8 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.extensions import db
 
-from ..bad_inputs import (
-    CONTROL, EMOJI, MARKUP, MIXED_NAME, VIETNAMESE_NAME, assert_form_error, page_text, phone_cases,
-    text_cases, too_long,
-)
+from ..bad_inputs import CONTROL, EMOJI, MARKUP, MIXED_NAME, VIETNAMESE_NAME, phone_cases, text_cases, too_long
+from ..html import assert_form_error, page_text
 from ..factories import PASSWORD
 
 NAME_REQUIRED = ("Nhập họ và tên.", "Enter your full name.")

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.extensions import db
 
-from ..bad_inputs import assert_form_error, page_text
+from ..html import assert_form_error, page_text
 from ..factories import PASSWORD, next_phone
 
 WEAK = ("Mật khẩu này quá dễ đoán.", "This password is too easy to guess.")

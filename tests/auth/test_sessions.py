@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.auth.models import User
 from portal.extensions import db
 
-from ..conftest import check_page
+from ..html import check_page
 from ..factories import PASSWORD, next_phone
 
 COOKIE = "session"
@@ -192,7 +192,7 @@ def test_a_new_first_password_ends_the_sessions_and_replaces_the_old_password(ap
     assert done.status_code == 302
     assert sent_to_login(desk.get("/reports/"))
     refused = desk.post("/auth/login", data={"phone": official.phone, "password": PASSWORD})
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     log_in(desk, official, password="sông Sài Gòn mùa nước nổi")
     check_page(desk.get("/reports/"))
     check_page(console.get("/officials/"))  # the administrator's own session is untouched

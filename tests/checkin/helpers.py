@@ -1,5 +1,4 @@
 """Helpers for visitor-page tests: read forms, register a person, tap the buttons."""
-import re
 
 from sqlalchemy import func, select
 
@@ -7,22 +6,10 @@ from portal.checkin.models import Visit
 from portal.extensions import db
 from portal.visitors.device import COOKIE
 
+from ..html import hidden_fields
+
 NAME = "Nguyễn Văn An"
 PHONE = "0912 345 678"
-
-
-def hidden_fields(html, action=None):
-    """The hidden inputs of the first form (or the form posting to `action`)."""
-    forms = re.findall(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', html, re.S)
-    for form_action, body in forms:
-        if action is None or form_action == action:
-            return dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', body)
-                        + re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"', body))
-    raise AssertionError(f"no form posting to {action}")
-
-
-def form_actions(html):
-    return re.findall(r'<form[^>]*method="post"[^>]*action="([^"]*)"', html)
 
 
 def venue_url(venue):
@@ -64,3 +51,8 @@ def visits(**where):
     for name, value in where.items():
         query = query.where(getattr(Visit, name) == value)
     return list(db.session.scalars(query))
+
+
+def visits_of(visitor):
+    """A visitor's visits (given the Visitor or its id), oldest first."""
+    return visits(visitor_id=getattr(visitor, "id", visitor))

@@ -8,7 +8,6 @@ import http.client
 import json
 import os
 import pathlib
-import re
 import secrets
 import signal
 import socket
@@ -134,13 +133,6 @@ class Browser:
 
     def post(self, path, data):
         return self.request("POST", path, data)
-
-
-def hidden_inputs(html):
-    """The hidden inputs of the first POST form of a page."""
-    form = re.search(r'<form[^>]*method="post"[^>]*>(.*?)</form>', html, re.S).group(1)
-    return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"', form)
-                + re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
 
 
 def _serve():

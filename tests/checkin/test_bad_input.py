@@ -3,12 +3,12 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.venues.services import retire_token
 from portal.visitors.models import Device, Visitor
 
-from ..conftest import check_page
-from .helpers import count_visits, device_cookie, hidden_fields, register, tap_check_in, venue_url, visits
+from ..html import check_page, hidden_fields
+from .helpers import count_visits, device_cookie, register, tap_check_in, venue_url, visits
 
 
 def nothing_recorded():
@@ -65,7 +65,7 @@ def test_bad_first_time_details_show_a_message_and_save_nothing(client, make, fi
     venue = make.venue()
     response = register(client, venue, **{"name" if field == "full_name" else
                                            "year" if field == "birth_year" else field: value})
-    html = check_page(response)
+    html = check_page(response, 422)
     assert 'class="error-summary"' in html and f'href="#{field}"' in html
     assert "<script>alert" not in html
     nothing_recorded()
@@ -123,9 +123,9 @@ def test_ticking_someone_outside_the_household_records_nothing(client, make):
     other.post("/me/dependents/new", data={"full_name": "Con Hàng Xóm", "birth_year": "2015"})
     neighbours_child = db.session.scalar(select(Visitor).where(Visitor.lead_id.is_not(None)))
     before = count_visits()
-    html = check_page(tap_check_in(client, venue, dependents=[neighbours_child.ref]))
+    html = check_page(tap_check_in(client, venue, dependents=[neighbours_child.ref]), 422)
     assert 'class="error-summary"' in html
-    html = check_page(tap_check_in(client, venue, dependents=["made-up"]))
+    html = check_page(tap_check_in(client, venue, dependents=["made-up"]), 422)
     assert 'class="error-summary"' in html
     assert count_visits() == before
 

@@ -9,14 +9,11 @@ from portal.checkin.services import close_stale
 from portal.checkin.words import WORDS
 from portal.crypto import lookup_hash, plain_hash
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.visitors.models import Device, Visitor
 
-from ..conftest import check_page
-from .helpers import (
-    NAME, count_visits, device_cookie, form_actions, hidden_fields, register, tap_check_in,
-    venue_url, visits,
-)
+from ..html import check_page, form_actions, hidden_fields
+from .helpers import NAME, count_visits, device_cookie, register, tap_check_in, venue_url, visits
 
 
 def test_first_visit_shows_the_short_form_with_venue_name_and_address(client, make):

@@ -8,7 +8,8 @@ import subprocess
 import sys
 import threading
 
-from .processes import ROOT, Browser, gunicorn_process, hidden_inputs
+from .processes import ROOT, Browser, gunicorn_process
+from ..html import hidden_inputs
 
 CLIENTS = 8
 SEED = """

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.visitors.models import Device, Visitor
 
-from ..conftest import check_page
-from .helpers import NAME, count_visits, hidden_fields, register, tap_check_in, venue_url, visits
+from ..html import check_page, hidden_fields
+from .helpers import NAME, count_visits, register, tap_check_in, venue_url, visits
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_first_time_post_without_csrf_token_records_nothing(csrf_client, make):
     csrf_client.get(venue_url(venue))
     response = csrf_client.post(venue_url(venue), data={
         "full_name": NAME, "phone": "0912345678", "birth_year": "1985", "nonce": "n" * 22})
-    html = check_page(response)
+    html = check_page(response, 422)
     assert 'class="error-summary"' in html and "Biểu mẫu đã hết hạn" in html
     assert count_visits() == 0 and db.session.scalar(select(func.count(Visitor.id))) == 0
 
@@ -57,7 +57,7 @@ def test_csrf_token_of_another_browser_is_refused(csrf_client, make):
     attackers_form = hidden_fields(attacker.get(venue_url(venue)).get_data(as_text=True), venue_url(venue))
     csrf_client.get(venue_url(venue))
     data = dict(attackers_form, full_name="Bị Lừa", phone="0912345678", birth_year="1985")
-    check_page(csrf_client.post(venue_url(venue), data=data))
+    check_page(csrf_client.post(venue_url(venue), data=data), 422)
     assert count_visits() == 0
 
 
@@ -68,12 +68,12 @@ def test_one_tap_and_check_out_without_token_change_nothing(csrf_client, make):
     check_page(csrf_client.post(f"/visit/{ref}/out", data={}), 400)
     assert visits()[0].checked_out_at is None
     other = make.venue(name="Nơi khác")
-    html = check_page(csrf_client.post(venue_url(other), data={"nonce": "m" * 22}))
+    html = check_page(csrf_client.post(venue_url(other), data={"nonce": "m" * 22}), 422)
     assert "Biểu mẫu đã hết hạn" in html
     assert count_visits() == 1
     check_page(csrf_client.post("/me/forget", data={}), 400)
     assert db.session.scalar(select(func.count(Device.id))) == 1
-    check_page(csrf_client.post("/me/dependents/new", data={"full_name": "X", "birth_year": "2000"}))
+    check_page(csrf_client.post("/me/dependents/new", data={"full_name": "X", "birth_year": "2000"}), 422)
     assert db.session.scalar(select(func.count(Visitor.id))) == 1
 
 
@@ -82,6 +82,6 @@ def test_post_with_cookies_blocked_says_so(csrf_client, make):
     html = csrf_client.get(venue_url(venue)).get_data(as_text=True)
     data = dict(hidden_fields(html, venue_url(venue)), full_name=NAME, phone="0912345678", birth_year="1985")
     csrf_client.delete_cookie("vr_device")
-    html = check_page(csrf_client.post(venue_url(venue), data=data))
+    html = check_page(csrf_client.post(venue_url(venue), data=data), 422)
     assert "cookie" in html
     assert count_visits() == 0

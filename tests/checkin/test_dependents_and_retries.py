@@ -4,10 +4,8 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.visitors.models import Device, Visitor
 
-from ..conftest import check_page
-from .helpers import (
-    NAME, count_visits, device_cookie, hidden_fields, register, tap_check_in, venue_url, visits,
-)
+from ..html import check_page, hidden_fields
+from .helpers import NAME, count_visits, device_cookie, register, tap_check_in, venue_url, visits
 
 
 def add_dependent(client, name, year="2016"):

@@ -1,25 +1,7 @@
 """The one-tap check-in POST is the hot path: a handful of statements and no session."""
-import contextlib
-
-from sqlalchemy import event
-
-from portal.extensions import db
-
-from .helpers import hidden_fields, register, venue_url, visits
-
-
-@contextlib.contextmanager
-def statements():
-    seen = []
-
-    def record(conn, cursor, statement, params, context, executemany):
-        seen.append(statement.split()[0].upper())
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from .helpers import register, venue_url, visits
+from ..html import hidden_fields
+from ..statements import statements
 
 
 def test_one_tap_check_in_post_runs_six_statements(client, make):

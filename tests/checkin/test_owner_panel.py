@@ -1,8 +1,8 @@
 """Owners see today's check word and per-venue counts on their venue page, never names."""
 from portal.checkin.services import day_word
-from portal.models_base import utcnow
+from portal.clock import utcnow
 
-from ..conftest import check_page
+from ..html import check_page
 from .helpers import register, visits
 
 

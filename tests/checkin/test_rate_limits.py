@@ -2,9 +2,10 @@
 429 page; counters shared by two app processes through Redis."""
 import pytest
 
-from ..conftest import base_config, check_page
+from ..conftest import base_config
+from ..html import check_page, hidden_inputs
 from .helpers import count_visits, register, tap_check_in, venue_url
-from .processes import REDIS_URL, Browser, app_process, hidden_inputs, redis_counters
+from .processes import REDIS_URL, Browser, app_process, redis_counters
 
 
 @pytest.fixture

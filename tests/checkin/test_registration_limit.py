@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.visitors.models import Device, Visitor
 
-from ..conftest import base_config, check_page
-from .helpers import count_visits, hidden_fields, register, tap_check_in, venue_url
-from .processes import REDIS_URL, Browser, app_process, hidden_inputs, redis_counters
+from ..conftest import base_config
+from ..html import check_page, hidden_fields, hidden_inputs
+from .helpers import count_visits, register, tap_check_in, venue_url
+from .processes import REDIS_URL, Browser, app_process, redis_counters
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_invalid_forms_and_other_networks_are_not_counted(limited, make):
     venue = make.venue()
     script = browser(limited)
     for _ in range(5):
-        html = check_page(register(script, venue, name="", phone="123"))
+        html = check_page(register(script, venue, name="", phone="123"), 422)
         assert "error-summary" in html
     other_network = browser(limited, ip="10.20.0.2")
     assert [register(browser(limited), venue, phone=f"0912 559 {i:03d}").status_code for i in range(3)] == [303] * 3

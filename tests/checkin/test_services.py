@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from portal.checkin import services
+from portal.checkin.figures import today_counts
 from portal.checkin.words import WORDS, check_word
 from portal.extensions import db
 from portal.visitors.services import add_dependent, register_visitor
@@ -107,8 +108,8 @@ def test_venue_figures_count_today_and_inside_without_names(make, person):
     services.check_in(person, venue, T0)
     late = register_visitor("Đêm Qua", "+84912000008", 1990, T0)
     services.check_in(late, venue, T0 - timedelta(hours=9))  # 23:00 local the day before
-    figures = services.venue_figures(venue, T0 + timedelta(minutes=5), "Asia/Ho_Chi_Minh")
-    assert figures == {"checked_in_today": 2, "inside_now": 1}
+    counts = today_counts(venue, T0 + timedelta(minutes=5), "Asia/Ho_Chi_Minh")
+    assert counts == {"checked_in_today": 2, "inside_now": 1}
 
 
 def test_check_word_changes_with_day_and_venue_and_is_stable():

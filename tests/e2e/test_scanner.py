@@ -12,8 +12,8 @@ from portal.checkin.models import Visit
 from portal.extensions import db
 from portal.passes.card import qr_for
 
-from ..factories import PASSWORD
-from ..passes.helpers import person, staff_at, with_pass
+from ..factories import PASSWORD, person, staff_at
+from ..passes.helpers import with_pass
 
 
 def read_pass(token):

@@ -10,8 +10,7 @@ from portal.audit.models import AuditEntry
 from portal.checkin.models import Visit
 from portal.extensions import db
 
-from ..factories import PASSWORD
-from ..tracing.people import People
+from ..factories import PASSWORD, People
 
 
 def test_tracer_finds_contacts_exports_and_warns_a_visitor(serve, new_page, make, artifacts, page_width,

@@ -11,7 +11,7 @@ from portal.divisions.models import Division
 from portal.divisions.services import load_divisions
 from portal.extensions import db
 
-from ..conftest import check_page
+from ..html import check_page
 
 
 def test_refuses_to_start_without_secret_key_outside_testing(monkeypatch, tmp_path):

@@ -1,6 +1,5 @@
 """With CSRF protection on, as in production: a POST without the form's token is refused with a
 friendly 400 page and changes nothing; with the token it works."""
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -9,8 +8,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.venues.models import Venue
 
-from ..bad_inputs import page_text
-from ..conftest import check_page
+from ..html import check_page, hidden, page_text
 from ..factories import PASSWORD
 
 EXPIRED = "Biểu mẫu đã hết hạn hoặc được gửi từ nơi khác. Hãy quay lại, tải lại trang và thử lại."
@@ -26,8 +24,7 @@ def client(app, make_app):
 
 def token_from(client, url):
     """The CSRF token in the form of the page at `url`."""
-    html = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    return hidden(client.get(url).get_data(as_text=True), "csrf_token")
 
 
 def log_in(client, user):

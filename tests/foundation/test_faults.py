@@ -23,7 +23,8 @@ from sqlalchemy.exc import OperationalError
 from portal import create_app
 from portal.extensions import db
 
-from ..conftest import IsolatedClient, base_config, check_page, reset_schema
+from ..conftest import IsolatedClient, base_config, reset_schema
+from ..html import check_page
 from ..factories import PASSWORD, Factories
 
 pytestmark = pytest.mark.once

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from portal import signals
 
 from ..checkin.helpers import NAME, PHONE, register, venue_url
-from ..conftest import check_page
+from ..html import check_page
 
 
 def _broken(**kwargs):
@@ -95,7 +95,7 @@ def test_receivers_belong_to_the_app_that_connected_them_once_in_order(app, make
     assert panel not in signals.venue_panels.receivers_for(app)
     for each in (app, other):  # a second app does not double the first one's receivers
         assert [r.__module__ for r in signals.venue_panels.receivers_for(each)] == [
-            "portal.checkin.routes", "portal.staff.panels"]
+            "portal.checkin.panels", "portal.staff.panels"]
         assert [r.__module__ for r in signals.province_panels.receivers_for(each)] == [
             "portal.audit.routes", "portal.staff.panels"]
 

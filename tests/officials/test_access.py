@@ -3,16 +3,20 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
+from portal.registry.checks import save_problems
 from portal.registry.models import FollowUp, MatchProposal
 from portal.reports.models import ZoneLevel
 
-from ..reports.data import establishment
+from ..factories import establishment
 
 BLUEPRINTS = ("officials", "registry", "reports")
 VENUE_ENDPOINTS = ("registry.venue", "registry.venue_follow_up", "registry.suspend_venue", "registry.reopen_venue")
 # Routes without a ward in the URL: the page itself is allowed, its content is scoped.
-UNSCOPED = {"reports.dashboard", "reports.zones", "reports.high_risk", "reports.periodic", "registry.upload"}
+UNSCOPED = {"reports.dashboard", "reports.zones", "reports.high_risk", "reports.periodic", "registry.upload",
+            "registry.confirm"}
+#: A refused file's problem list belongs to the official who uploaded it, whatever their role.
+OWN_FILE = "registry.problems_csv"
 
 
 @pytest.fixture
@@ -34,6 +38,11 @@ def world(make):
         "owner": make.owner(),
         "staff": make.user(role="staff"),
     }
+    # Each ward's official refused a file: its problem list, kept under a key of its own.
+    for ward, who in ((a, "official_a"), (b, "official_b")):
+        key = save_problems(officials[who], "wards.csv", [[2, "Phường", "not in your area", ward.name]], utcnow())
+        places[ward.code] = (*places[ward.code], key)
+    db.session.commit()
     return {"a": a, "b": b, "places": places, "users": officials}
 
 
@@ -42,7 +51,7 @@ def official_rules(app):
 
 
 def build(rule, ward, places, users):
-    venue, est = places[ward.code]
+    venue, est, key = places[ward.code]
     values = {}
     for arg in rule.arguments:
         if arg == "code":
@@ -57,6 +66,8 @@ def build(rule, ward, places, users):
             values[arg] = "csv"
         elif arg == "decision":
             values[arg] = "confirm"
+        elif arg == "key":
+            values[arg] = key
         elif arg == "user_id":
             values[arg] = users["official_b"].id
         else:
@@ -140,7 +151,8 @@ def test_province_admin_reaches_every_page(client, app, world, login):
     for ward in (world["a"], world["b"]):
         for endpoint, method, url in requests_for(app, ward, world["places"], world["users"]):
             if method == "GET":
-                assert client.get(url).status_code in (200, 302), (endpoint, url)
+                expected = (404,) if endpoint == OWN_FILE else (200, 302)  # an official's own file
+                assert client.get(url).status_code in expected, (endpoint, url)
 
 
 def test_unknown_identifiers_are_404_not_500(client, app, world, login):

@@ -10,8 +10,8 @@ from portal.extensions import db
 from portal.passes.models import Pass
 from portal.visitors.models import Device, Visitor
 
-from ..conftest import check_page
-from .helpers import person, staff_at
+from ..html import check_page
+from ..factories import person, staff_at
 from .test_passes import qr_values_in_pdf
 
 CARD = {"full_name": "Cụ Nguyễn Văn Tư", "phone": "0912 345 001", "birth_year": "1941"}

@@ -9,14 +9,15 @@ from sqlalchemy import func, select, text
 from portal import signals
 from portal.crypto import plain_hash
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.passes.models import Pass
 from portal.passes.routes import me_panel
 from portal.passes.services import active_pass, find_pass, issue_pass
 from portal.visitors.services import add_dependent
 
-from ..conftest import check_page
-from ..passes.helpers import person, with_pass
+from ..html import check_page
+from ..passes.helpers import with_pass
+from ..factories import person
 
 DEVICE = "p" * 43
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import create_app
 from portal.divisions.services import load_divisions
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.passes.services import pass_for
 from portal.visitors.models import Visitor
 

@@ -18,6 +18,8 @@ from sqlalchemy import select
 from portal.auth.models import VenueStaff
 from portal.checkin.models import Visit
 from portal.extensions import db
+from portal.clock import utcnow
+from portal.registry.checks import save_problems
 from portal.registry.models import Establishment
 from portal.visitors.models import Visitor
 
@@ -85,7 +87,15 @@ def world(app, make, client, login):
         "visit_ref": visit.ref, "dependent_ref": db.session.scalar(
             select(Visitor.ref).where(Visitor.lead_id == person.id)),
         "registration_number": "3700123456",
+        # A refused registry file of the ward's official: the list of its problems, kept for an hour.
+        "problems_key": _refused_file(accounts["ward_official"]),
     }
+
+
+def _refused_file(official):
+    key = save_problems(official, "wards.csv", [[2, "Phường", "not in your area", "Phường Khác"]], utcnow())
+    db.session.commit()
+    return key
 
 
 def _urls(app, world):
@@ -116,6 +126,8 @@ def _urls(app, world):
                 choices.append((name, [world["registration_number"]]))
             elif name == "user_id":
                 choices.append((name, [world["accounts"]["ward_official"].id]))
+            elif name == "key":
+                choices.append((name, [world["problems_key"]]))
             else:
                 pytest.fail(f"{rule.rule}: add values for <{name}> to this test")
         combos = [{}]

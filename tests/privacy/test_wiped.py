@@ -15,7 +15,7 @@ from portal.bootstrap import write_config
 from portal.extensions import db
 
 from ..conftest import base_config, reset_schema
-from ..tracing.people import People
+from ..factories import People
 
 pytestmark = pytest.mark.once
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.registry import limits
 from portal.registry.models import Establishment
 from portal.registry.reader import FileRejected

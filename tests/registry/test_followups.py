@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.registry.followups import follow_up_places, record_follow_up, with_last_actions
 from portal.registry.models import FollowUp
-from portal.reports.periods import local_today
+from portal.clock import local_date
 
-from ..conftest import check_page
-from ..reports.data import establishment
+from ..html import check_page
+from ..factories import establishment
 
 
 def follow_ups():
@@ -31,7 +31,7 @@ def test_official_records_a_follow_up_and_sees_it(client, make, login):
     login(make.user(role="ward_official", wards=[ward], name="Cán bộ Lan"))
     client.set_cookie("lang", "en")
     html = check_page(client.get(f"/registry/establishments/{place.registration_number}/"))
-    assert f'value="{local_today(utcnow()).isoformat()}"' in html  # today is the default date
+    assert f'value="{local_date(utcnow()).isoformat()}"' in html  # today is the default date
     response = client.post(f"/registry/establishments/{place.registration_number}/follow-ups",
                            data={"action": "reminded", "action_on": "05/01/2026", "note": "Gọi điện nhắc"})
     assert response.status_code == 302
@@ -47,7 +47,7 @@ def test_bad_follow_ups_are_explained_and_not_saved(client, make, login):
     login(make.user(role="ward_official", wards=[ward]))
     client.set_cookie("lang", "en")
     url = f"/registry/establishments/{place.registration_number}/follow-ups"
-    tomorrow = (local_today(utcnow()) + timedelta(days=1)).isoformat()
+    tomorrow = (local_date(utcnow()) + timedelta(days=1)).isoformat()
     cases = [
         ({"action": "", "action_on": "2026-01-05"}, "Choose what was done."),
         ({"action": "bribed", "action_on": "2026-01-05"}, "Choose what was done."),

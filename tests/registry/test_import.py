@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.registry.models import Establishment, RegistryImport
 from portal.registry.reader import FileRejected
 from portal.registry.services import RowsRejected, group_problems, import_registry
@@ -39,7 +39,7 @@ def rejection(data):
 def test_good_file_is_imported_with_wards_by_code_or_name_and_categories_mapped(make):
     a, b = make.wards(2)
     bare_name = b.name.split(" ", 1)[1]  # "Phường X" -> "X", and without accents below
-    from portal.registry.folding import fold
+    from portal.registry.match_keys import fold
 
     data = csv_bytes([
         ["3700123456", "Quán Phở Hương Việt", "12 Lê Lợi", a.code, "Nhà hàng"],

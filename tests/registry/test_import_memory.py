@@ -29,7 +29,7 @@ from flask_babel import force_locale
 from tests.conftest import base_config
 from portal import create_app
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.registry.services import FileRejected, RowsRejected, import_registry
 
 def peak_kib():

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.registry.models import Establishment
 
-from ..conftest import check_page
+from ..html import check_page
 from ..reports.data import csv_bytes, xlsx_bytes
 
 
@@ -42,8 +42,8 @@ def test_bad_file_lists_each_row_in_the_page_and_imports_nothing(client, make, l
                       ["3700000003", "Nowhere", "3 Street", "Phường Không Có", ""]])
     html = check_page(upload(client, data), 422)
     assert "Nothing was imported" in html and "2 rows have problems" in html
-    assert "<td>3</td><td>“bad” is not a registration or tax number" in html
-    assert "<td>4</td><td>unknown ward “Phường Không Có”</td>" in html
+    assert "<td>not a registration or tax number: 10 digits, or 13 for a branch (bad)</td><td>1</td><td>3</td>" in html
+    assert "<td>unknown ward (1 ward: Phường Không Có)</td><td>1</td><td>4</td>" in html
     assert count() == 0
 
 
@@ -95,7 +95,7 @@ def test_a_file_of_many_bad_rows_counts_them_all_but_keeps_only_the_first_proble
     html = check_page(upload(client, data), 422)
     assert f"{MAX_PROBLEMS + 1000} rows have problems" in html
     assert f"Only the first {MAX_PROBLEMS} problems are listed" in html
-    assert f"<td>2–{MAX_PROBLEMS + 1}</td>" in html
+    assert f"<td>{MAX_PROBLEMS}</td><td>2–{MAX_PROBLEMS + 1}</td>" in html
     path = tmp_path / "registry.csv"
     path.write_bytes(data)
     result = runner.invoke(args=["registry", "import", str(path)])

@@ -2,13 +2,14 @@
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.registry.matching import refresh_matches, score
 from portal.registry.models import Establishment, MatchProposal
 from portal.registry.services import import_registry
 
-from ..conftest import check_page
-from ..reports.data import csv_bytes, establishment
+from ..html import check_page
+from ..reports.data import csv_bytes
+from ..factories import establishment
 
 
 def run(rows):
@@ -131,7 +132,7 @@ def test_one_venue_is_never_matched_twice_even_by_two_officials_at_once(client, 
     import pytest
     from sqlalchemy.exc import IntegrityError
 
-    from portal.registry import routes
+    from portal.registry.views import matches as routes
 
     ward = make.wards(1)[0]
     venue = make.venue(name="Chợ Mới", address="2 Trần Hưng Đạo", ward_code=ward.code)

@@ -6,10 +6,9 @@ from portal.extensions import db
 from portal.registry.models import FollowUp
 from portal.venues.models import Venue
 
-from ..checkin.helpers import count_visits, hidden_fields, register, venue_url, visits
-from ..conftest import check_page
-from ..factories import PASSWORD
-from ..reports.data import establishment
+from ..checkin.helpers import count_visits, register, venue_url, visits
+from ..html import check_page, hidden_fields
+from ..factories import PASSWORD, establishment
 
 REASON = "Không quét mã khi đoàn kiểm tra ngày 03/12"
 

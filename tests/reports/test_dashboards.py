@@ -7,8 +7,8 @@ from portal import signals
 from portal.extensions import db
 from portal.reports.figures import daily_checkins, totals, ward_figures
 
-from ..conftest import check_page
-from .data import establishment, visit, visitor
+from ..html import check_page
+from ..factories import establishment, visit, visitor
 
 # 10:00 on 20/11/2026 in Hồ Chí Minh City (UTC+7).
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)

@@ -6,11 +6,11 @@ from datetime import timedelta
 from openpyxl import load_workbook
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.reports import lists
 
-from ..conftest import check_page
-from .data import establishment, visit, visitor
+from ..html import check_page
+from ..factories import establishment, visit, visitor
 
 
 def fetch(kind, ward, now=None, **args):

@@ -10,8 +10,8 @@ from portal.registry.followups import record_follow_up
 from portal.reports.periodic import periodic_report, report_wards
 from portal.reports.zones import set_level
 
-from ..conftest import check_page
-from .data import establishment, visit, visitor
+from ..html import check_page
+from ..factories import establishment, visit, visitor
 
 DAY = date(2026, 11, 19)
 

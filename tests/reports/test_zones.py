@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.reports.models import ZoneLevel
-from portal.reports.periods import local_today
+from portal.clock import local_date
 from portal.reports.zones import history, levels_on, set_level
 
-from ..conftest import check_page
-from .data import visit, visitor
+from ..html import check_page
+from ..factories import visit, visitor
 
 
 def test_levels_keep_their_history_and_the_latest_effective_one_wins(make):
@@ -36,7 +36,7 @@ def test_province_admin_sets_a_level_from_the_page(client, make, login):
     ward = make.wards(1)[0]
     login(make.user(role="province_admin"))
     client.set_cookie("lang", "en")
-    today = local_today(utcnow())
+    today = local_date(utcnow())
     response = client.post("/reports/zones", data={"ward_code": ward.code, "level": "3",
                                                    "effective_on": today.strftime("%d/%m/%Y"), "note": "QĐ 12"})
     assert response.status_code == 302

@@ -1,7 +1,7 @@
 """Helpers for the assisted check-in tests: look a person up and read the offered choices."""
 import re
 
-from ..checkin.helpers import hidden_fields
+from ..html import hidden_fields
 
 
 def lookup(client, venue, phone, year=None):

@@ -6,8 +6,8 @@ from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.staff.assist import masked_name
 
-from ..conftest import check_page
-from ..passes.helpers import person, staff_at
+from ..html import check_page
+from ..factories import person, staff_at
 from .helpers import confirm_data
 
 TYPED = {"full_name": "Bà Tư Bán Vé Số", "phone": "0912 444 555", "birth_year": "1949"}

@@ -9,10 +9,11 @@ from portal.extensions import db
 from portal.staff.models import Scan
 from portal.visitors.models import Device, Visitor
 from portal.visitors.services import add_dependent
-from portal.models_base import utcnow
+from portal.clock import utcnow
 
-from ..conftest import check_page
-from ..passes.helpers import person, staff_at
+from ..checkin.helpers import visits_of
+from ..html import check_page, hidden, hidden_fields
+from ..factories import person, staff_at
 from .helpers import choices, confirm_data, lookup
 
 
@@ -24,10 +25,6 @@ def desk(client, make, login):
     desk.venue = venue
     desk.url = f"/staff/{venue.short_code}/assist"
     return desk
-
-
-def visits_of(visitor_id):
-    return db.session.scalars(select(Visit).where(Visit.visitor_id == visitor_id).order_by(Visit.id)).all()
 
 
 def test_the_assisted_page_offers_both_ways(client, desk):
@@ -154,8 +151,6 @@ def test_a_double_click_on_confirm_toggles_once(client, desk):
 
 @pytest.mark.parametrize("phone", ["", "0912 444 556"])
 def test_a_double_click_on_entered_details_records_once(client, desk, phone):
-    from ..passes.helpers import hidden
-
     page = client.get(desk.url).get_data(as_text=True)
     data = {"full_name": "Bà Năm", "phone": phone, "birth_year": "1945", "nonce": hidden(page, "nonce")}
     client.post(desk.url + "/new", data=data)
@@ -166,9 +161,7 @@ def test_a_double_click_on_entered_details_records_once(client, desk, phone):
 
 
 def test_the_whole_assisted_look_up_works_with_csrf_on(make_app, make):
-    from ..checkin.helpers import hidden_fields
     from ..factories import PASSWORD
-    from ..passes.helpers import hidden
 
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()

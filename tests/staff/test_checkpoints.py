@@ -6,7 +6,7 @@ from portal.extensions import db
 from portal.venues.models import Venue
 from portal.venues.services import VenueError, register_venue
 
-from ..conftest import check_page
+from ..html import check_page
 
 
 def checkpoint_form(ward, **fields):
@@ -44,7 +44,7 @@ def test_a_province_admin_registers_a_checkpoint_and_assigns_an_officer(client, 
 
 
 def test_a_province_admin_registers_nothing_but_checkpoints_here(client, make, admin):
-    html = check_page(client.post("/venues/new", data=checkpoint_form(make.wards(1)[0], category="shop")))
+    html = check_page(client.post("/venues/new", data=checkpoint_form(make.wards(1)[0], category="shop")), 422)
     assert 'class="error-summary"' in html
     assert db.session.scalar(select(func.count(Venue.id))) == 0
 

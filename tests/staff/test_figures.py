@@ -5,14 +5,15 @@ from flask import current_app
 
 from portal import signals
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import day_bounds, utcnow
 from portal.passes import tokens
 from portal.staff import figures
 from portal.staff.panels import province_panel
 from portal.staff.scanning import scan_pass
 
-from ..conftest import check_page
-from ..passes.helpers import person, staff_at, with_pass
+from ..html import check_page
+from ..passes.helpers import with_pass
+from ..factories import person, staff_at
 
 TZ = "Asia/Ho_Chi_Minh"
 # 08:00 in Hồ Chí Minh City.
@@ -37,9 +38,9 @@ def test_figures_per_device_hour_gaps_and_failures(app, make):
     scan_at("rác", venue, lane_2, "bbbbbbbbbbbb", MORNING + timedelta(seconds=125))
     scan_at(tokens.new_token(), venue, lane_2, "bbbbbbbbbbbb", MORNING + timedelta(seconds=135))
 
-    start, end = figures.local_day(MORNING, TZ)
+    start, end = day_bounds(MORNING, TZ)
     assert start == datetime(2026, 3, 1, 17, 0, tzinfo=timezone.utc)
-    result = figures.venue_figures(venue, start, end, TZ)
+    result = figures.lane_figures(venue, start, end, TZ)
     one, two = result.devices
     assert (one.device, one.scans, one.failures, one.per_hour) == ("aaaaaaaaaaaa", 5, 0, {8: 4, 9: 1})
     assert one.gaps == [10, 20, 30, 3540] and one.median_gap == 25
@@ -56,8 +57,8 @@ def test_figures_leave_out_other_days_and_venues(app, make):
     token = with_pass(person())
     scan_at(token, venue, staff, "aaaaaaaaaaaa", MORNING - timedelta(days=1))
     scan_at(token, other, staff, "aaaaaaaaaaaa", MORNING)
-    start, end = figures.local_day(MORNING, TZ)
-    assert figures.venue_figures(venue, start, end, TZ).scans == 0
+    start, end = day_bounds(MORNING, TZ)
+    assert figures.lane_figures(venue, start, end, TZ).scans == 0
 
 
 def test_the_figures_page_shows_todays_scans(client, make, login):
@@ -93,7 +94,7 @@ def test_the_province_panel_shows_each_checkpoints_throughput_today(app, make):
     scan_at(people[1], busy, officer, "aaaaaaaaaaaa", now - timedelta(minutes=4))
     scan_at("x", busy, officer, "aaaaaaaaaaaa", now - timedelta(minutes=3))
     rows = figures.checkpoints_today(
-        __import__("portal.security", fromlist=["visible_venues"]).visible_venues(make.user(role="province_admin")),
+        __import__("portal.venues.access", fromlist=["visible_venues"]).visible_venues(make.user(role="province_admin")),
         now, TZ,
     )
     assert [(r.venue.name, r.scans, r.failures, r.last_hour) for r in rows] == [

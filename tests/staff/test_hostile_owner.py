@@ -16,10 +16,9 @@ from portal.passes.models import Pass
 from portal.venues.models import Venue
 from portal.visitors.models import Visitor
 
-from ..checkin.helpers import hidden_fields, register
-from ..conftest import check_page
-from ..factories import PASSWORD
-from ..passes.helpers import staff_at
+from ..checkin.helpers import register, visits_of
+from ..html import check_page, hidden_fields
+from ..factories import PASSWORD, staff_at
 from .helpers import choices, confirm_data, lookup
 
 NAME = "Phạm Thị Hồng Vân"
@@ -50,10 +49,6 @@ def shop(client, make):
     response = client.post("/venues/new", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return db.session.scalar(select(Venue).where(Venue.name == "Quán Nước Xấu"))
-
-
-def visits_of(person):
-    return db.session.scalars(select(Visit).where(Visit.visitor_id == person.id).order_by(Visit.id)).all()
 
 
 def test_a_phone_number_alone_finds_nobody(client, stranger, shop):
@@ -166,11 +161,11 @@ def test_the_owner_cannot_register_a_traffic_checkpoint(client, make, shop):
     data = {"name": "Chốt Giả", "category": "checkpoint", "registration_number": "",
             "address": "Quốc lộ 13", "ward_code": make.wards(1)[0].code,
             "contact_phone": "0912 999 000", "default_stay_minutes": "5"}
-    html = check_page(client.post("/venues/new", data=data))
+    html = check_page(client.post("/venues/new", data=data), 422)
     assert 'class="error-summary"' in html and "Chỉ cơ quan cấp tỉnh" in html
     assert db.session.scalar(select(func.count(Venue.id)).where(Venue.category == "checkpoint")) == 0
     # Nor by turning the shop into one.
-    html = check_page(client.post(f"/venues/{shop.short_code}/edit", data=dict(data, name=shop.name)))
+    html = check_page(client.post(f"/venues/{shop.short_code}/edit", data=dict(data, name=shop.name)), 422)
     assert 'class="error-summary"' in html
     db.session.expire_all()
     assert db.session.get(Venue, shop.id).category == "restaurant"

@@ -11,17 +11,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.checkin.models import Visit
 from portal.checkin.services import check_in
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.staff.models import Scan
 from portal.staff.scanning import scan_pass
 from portal.visitors.services import add_dependent
 
-from ..conftest import check_page
-from ..factories import PASSWORD
-from ..passes.helpers import person, staff_at, with_pass
+from ..checkin.helpers import visits_of
+from ..html import check_page
+from ..factories import PASSWORD, person, staff_at
+from ..passes.helpers import with_pass
 
 PARENT, CHILD = "Ngô Thị Lan", "Ngô Bảo Ngọc"
 
@@ -50,10 +50,6 @@ def scanner(app, family):
     client = app.test_client()
     client.post("/auth/login", data={"phone": family.staff.phone, "password": PASSWORD})
     return lambda token: client.post(f"/staff/{family.venue.short_code}/scan", data={"token": token})
-
-
-def visits_of(visitor):
-    return db.session.scalars(select(Visit).where(Visit.visitor_id == visitor.id).order_by(Visit.id)).all()
 
 
 def test_the_parents_pass_names_everyone_it_took_out(app, family):

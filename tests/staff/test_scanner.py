@@ -6,19 +6,21 @@ from sqlalchemy import func, select
 
 from portal.checkin.models import Visit
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.passes import tokens
 from portal.staff.models import Scan
 
-from ..conftest import check_page
-from ..passes.helpers import hidden, person, staff_at, with_pass
+from ..checkin.helpers import visits_of
+from ..html import check_page, hidden
+from ..passes.helpers import with_pass
+from ..factories import person, staff_at
 
 
 @pytest.fixture
 def clock(monkeypatch):
     """The time the scanner routes see; tests move it forward."""
     now = [utcnow()]
-    monkeypatch.setattr("portal.staff.routes.utcnow", lambda: now[0])
+    monkeypatch.setattr("portal.staff.views.scanner.utcnow", lambda: now[0])
     return now
 
 
@@ -38,10 +40,6 @@ def scanner(client, make, login):
     scan.venue = venue
     scan.staff = staff
     return scan
-
-
-def visits_of(visitor):
-    return list(db.session.scalars(select(Visit).where(Visit.visitor_id == visitor.id).order_by(Visit.id)))
 
 
 def scan_count(**where):

@@ -8,8 +8,9 @@ from portal.checkin.models import Visit
 from portal.extensions import db
 from portal.staff.models import Scan
 
-from ..factories import PASSWORD
-from ..passes.helpers import hidden, person, staff_at, with_pass
+from ..factories import PASSWORD, person, staff_at
+from ..passes.helpers import with_pass
+from ..html import hidden
 
 
 def counts():

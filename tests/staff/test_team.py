@@ -5,7 +5,7 @@ from sqlalchemy import select
 from portal.auth.models import User, VenueStaff
 from portal.extensions import db
 
-from ..conftest import check_page
+from ..html import check_page
 from ..factories import PASSWORD, next_phone
 
 
@@ -51,7 +51,7 @@ def test_removing_a_staff_member_ends_their_access(client, make, login, owner_at
     assert staff.active is False
     client.post("/auth/logout")
     response = client.post("/auth/login", data={"phone": phone, "password": PASSWORD})
-    assert response.status_code == 200  # refused: the account is switched off
+    assert response.status_code == 422  # refused: the account is switched off
 
 
 def test_an_owner_cannot_remove_someone_who_does_not_work_there(client, make, owner_at_team):
@@ -113,7 +113,7 @@ def test_only_the_owner_manages_a_venues_staff(client, make, login):
     login(make.owner())
     assert client.get(f"/staff/{venue.short_code}/team").status_code == 404
     client.post("/auth/logout")
-    from ..passes.helpers import staff_at
+    from ..factories import staff_at
 
     login(staff_at(make, venue))
     assert client.get(f"/staff/{venue.short_code}/team").status_code == 404
@@ -186,7 +186,7 @@ def test_only_province_admins_manage_officers(client, make, login):
 
 
 def test_the_start_page_lists_every_venue_of_a_staff_member(client, make, login):
-    from ..passes.helpers import staff_at
+    from ..factories import staff_at
 
     owner = make.owner()
     first, second = make.venue(owner, name="Quán Một"), make.venue(owner, name="Quán Hai")

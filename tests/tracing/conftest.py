@@ -1,7 +1,7 @@
 """Fixtures for tracing tests: a tracer, people with visits, and a case helper."""
 import pytest
 
-from .people import People
+from ..factories import People
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEntry
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.tracing.exposures import create_exposure, visitor_notices
 from portal.tracing.models import Case, Exposure, ExposureNotice
 from portal.tracing.services import create_case
 from portal.visitors.models import Visitor
 
 from ..checkin.helpers import NAME, register, tap_check_in
-from ..conftest import check_page
+from ..html import check_page
 
 
 def _local(value):
@@ -70,7 +70,7 @@ def test_exposure_window_bad_input_saves_nothing(client, open_case, make, people
         ({"starts_at": "hôm qua"}, "14/09/2021 18:30"),
     ]
     for change, message in cases:
-        html = check_page(client.post(case_url + "exposures/new", data={**good, **change}))
+        html = check_page(client.post(case_url + "exposures/new", data={**good, **change}), 422)
         assert "error-summary" in html and message in html, change
     assert db.session.scalar(select(func.count()).select_from(Exposure)) == 0
     assert db.session.scalar(select(func.count()).select_from(ExposureNotice)) == 0

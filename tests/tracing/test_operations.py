@@ -10,7 +10,7 @@ from sqlalchemy import select
 import portal.tracing
 from portal.audit.models import AuditEntry
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.tracing import operations
 from portal.tracing.models import Case
 

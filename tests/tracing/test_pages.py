@@ -7,7 +7,7 @@ from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.tracing.models import Case
 
-from ..conftest import check_page
+from ..html import check_page
 
 
 def _case():
@@ -29,7 +29,7 @@ def test_a_tracer_lands_on_tracing_and_opens_a_case(client, login, tracer):
 
 def test_a_trace_needs_a_reference_and_a_purpose(client, login, tracer):
     login(tracer)
-    html = check_page(client.post("/tracing/cases/new", data={"reference": "", "purpose": "  "}))
+    html = check_page(client.post("/tracing/cases/new", data={"reference": "", "purpose": "  "}), 422)
     assert "error-summary" in html and "Nhập mã ca bệnh" in html and "Nhập mục đích" in html
     assert db.session.scalar(select(func.count()).select_from(Case)) == 0
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
@@ -37,7 +37,7 @@ def test_a_trace_needs_a_reference_and_a_purpose(client, login, tracer):
 
 def test_a_phone_number_in_the_reference_is_refused(client, login, tracer):
     login(tracer)
-    html = check_page(client.post("/tracing/cases/new", data={"reference": "F0 0912 345 678", "purpose": "Tìm F1"}))
+    html = check_page(client.post("/tracing/cases/new", data={"reference": "F0 0912 345 678", "purpose": "Tìm F1"}), 422)
     assert "nhật ký" in html  # "…is kept in the audit log"
     assert db.session.scalar(select(func.count()).select_from(Case)) == 0
 
@@ -71,13 +71,13 @@ def test_a_profile_older_than_retention_without_recent_visits_counts_as_unknown(
 
 def test_malformed_and_unknown_phones_say_so_and_the_unknown_one_is_audited(client, open_case):
     case_url = open_case()
-    html = check_page(client.post(case_url + "lookup", data={"phone": "12ab"}))
+    html = check_page(client.post(case_url + "lookup", data={"phone": "12ab"}), 422)
     assert "0912 345 678" in html and _case().visitor_id is None
     html = check_page(client.post(case_url + "lookup", data={"phone": "0912 999 888"}))
     assert "Không có ai" in html
-    html = check_page(client.post(case_url + "lookup", data={"phone": " ", "id_number": ""}))
+    html = check_page(client.post(case_url + "lookup", data={"phone": " ", "id_number": ""}), 422)
     assert "error-summary" in html and "Nhập số điện thoại hoặc số CMND/CCCD" in html
-    html = check_page(client.post(case_url + "lookup", data={"id_number": "12 34"}))
+    html = check_page(client.post(case_url + "lookup", data={"id_number": "12 34"}), 422)
     assert "9 hoặc 12 chữ số" in html
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "lookup")).all()
     assert [(e.query, e.row_count) for e in entries] == [("by=phone", 0)]
@@ -130,7 +130,7 @@ def test_contacts_bad_windows_get_clear_messages_and_no_audit(client, open_case,
         "rule=anything": "quy tắc",
     }
     for query, message in cases.items():
-        html = check_page(client.get(case_url + "contacts?" + query))
+        html = check_page(client.get(case_url + "contacts?" + query), 422)
         assert "error-summary" in html and message in html, query
         assert "Phạm Tiếp Xúc" not in html
         response = client.get(case_url + "contacts.csv?" + query)

@@ -10,7 +10,8 @@ from portal.divisions.services import load_divisions
 from portal.extensions import db
 from portal.venues.models import Venue
 
-from ..bad_inputs import MIXED_NAME, VIETNAMESE_NAME, assert_form_error, phone_cases, text_cases
+from ..bad_inputs import MIXED_NAME, VIETNAMESE_NAME, phone_cases, text_cases
+from ..html import assert_form_error
 from .data import venue_form
 
 WARD = ("Chọn phường hoặc xã.", "Choose the ward or commune.")

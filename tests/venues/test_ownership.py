@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.venues.models import RetiredToken, Venue
 
-from ..conftest import check_page
+from ..html import check_page
 from .data import venue_form
 
 GET_URLS = [

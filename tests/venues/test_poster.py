@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from portal.venues import poster
 
-from ..conftest import check_page
+from ..html import check_page
 from ..factories import PASSWORD
 from .test_tokens import BASE, decode_png
 
@@ -150,3 +150,13 @@ def test_poster_page_speaks_english_when_chosen(client, venue_and_owner):
     client.get("/lang/en")
     html = check_page(client.get(f"/venues/{venue_and_owner.short_code}/poster"))
     assert "Scan this QR code when you COME IN and when you LEAVE." in html
+
+
+def test_every_poster_link_on_the_venue_page_leads_to_the_venues_own_poster(client, venue_and_owner):
+    venue = venue_and_owner
+    html = check_page(client.get(f"/venues/{venue.short_code}/"))
+    links = set(re.findall(r'href="(/venues/[^"?]*poster[^"?]*)', html))
+    assert links == {f"/venues/{venue.short_code}/poster"} | {
+        f"/venues/{venue.short_code}/poster.{kind}" for kind in ("pdf", "png", "svg")}
+    for link in links:
+        assert client.get(link).status_code == 200, link

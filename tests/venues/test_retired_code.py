@@ -6,13 +6,12 @@ from sqlalchemy import select
 
 from portal.auth.models import VenueStaff
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.venues import services
 from portal.venues.models import RetiredToken, Venue
 
-from ..bad_inputs import page_text
+from ..html import check_page, page_text
 from ..checkin.helpers import count_visits, register
-from ..conftest import check_page
 from ..factories import PASSWORD
 
 RETIRED = "Áp phích này không còn hiệu lực"

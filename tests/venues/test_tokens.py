@@ -8,8 +8,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.venues.models import RetiredToken, Venue
 
-from ..bad_inputs import page_text
-from ..conftest import check_page
+from ..html import check_page, page_text
 
 BASE = "https://vaora.example.vn"
 

@@ -4,10 +4,10 @@ from sqlalchemy import func, select
 from portal import signals
 from portal.extensions import db
 from portal.venues.models import Venue
-from portal.venues.services import SHORT_CODE_ALPHABET
+from portal.identifiers import SHORT_CODE_ALPHABET
 
-from ..bad_inputs import DECOMPOSED_NAME, VIETNAMESE_NAME, page_text
-from ..conftest import check_page
+from ..bad_inputs import DECOMPOSED_NAME, VIETNAMESE_NAME
+from ..html import check_page, page_text
 from .data import venue_form
 
 

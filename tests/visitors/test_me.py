@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.visitors.models import Device, Visitor
 
 from ..checkin.helpers import NAME, device_cookie, register, tap_check_in, venue_url, visits
-from ..conftest import check_page
+from ..html import check_page
 
 
 def test_unknown_device_sees_an_explanation_and_the_code_box(client):
@@ -86,7 +86,7 @@ def test_bad_dependent_input_and_someone_elses_dependent(client, make):
     register(client, venue)
     for data in ({"full_name": "", "birth_year": "2017"}, {"full_name": "<i>x</i>", "birth_year": "2017"},
                  {"full_name": "Bé", "birth_year": "3000"}, {"full_name": "x" * 300, "birth_year": "2000"}):
-        html = check_page(client.post("/me/dependents/new", data=data))
+        html = check_page(client.post("/me/dependents/new", data=data), 422)
         assert 'class="error-summary"' in html
     assert db.session.scalar(select(func.count(Visitor.id))) == 1
     client.post("/me/dependents/new", data={"full_name": "Bé Mai", "birth_year": "2017"})

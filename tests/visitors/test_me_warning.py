@@ -9,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.clock import utcnow
 from portal.tracing.exposures import create_exposure
 from portal.tracing.services import create_case
 from portal.visitors.models import Visitor
 
 from ..checkin.helpers import NAME, register, tap_check_in, venue_url, visits
-from ..conftest import check_page
+from ..html import check_page
 
 
 def local(value):

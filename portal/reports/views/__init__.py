@@ -1,0 +1,1 @@
+"""Route modules of the reports, one per kind of page; the blueprint is in the package."""

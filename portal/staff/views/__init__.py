@@ -1,0 +1,1 @@
+"""Route modules of staff and checkpoints; the blueprint is in the package."""
