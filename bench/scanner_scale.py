@@ -135,7 +135,8 @@ def lane(port, code, phone, tokens, seconds, pace, start_at, results, offset=0.0
         token = tokens[i % len(tokens)]
         i += 1
         began = time.perf_counter()
-        status, page = browser.request("POST", path, {"token": token, **fields})
+        # A checkpoint without lanes: each scan says its direction (a crossing, never a visit).
+        status, page = browser.request("POST", path, {"token": token, "direction": "in", **fields})
         latencies.append((time.perf_counter() - began) * 1000)
         if status != 200 or "scan-ok" not in page:
             bad += 1

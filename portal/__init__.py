@@ -33,9 +33,11 @@ def create_app(test_config=None, instance_path=None):
     _init_extensions(app)
     _register_features(app)
 
-    from . import errors, i18n, security
+    from . import errors, i18n, security, signals
 
     errors.init_app(app)
+    # A page that needs every feature's answer (signals.every_answer) and did not get one.
+    app.register_error_handler(signals.Incomplete, errors.incomplete)
     i18n.init_app(app)
     security.init_app(app)
     return app

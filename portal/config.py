@@ -16,6 +16,7 @@ class Defaults:
     PORTAL_RETENTION_DAYS = 28
     PORTAL_TRACE_DAYS = 14  # days of a case's visits a trace looks at by default
     PORTAL_CONTACT_MINUTES = 15  # minimum overlap that makes a contact by default
+    PORTAL_DATA_REQUEST_DAYS = 10  # days an official has to answer a data request made in person
     PORTAL_DATA_KEY = None
     PORTAL_RATELIMIT_STORAGE_URL = "portal-memory://"
     PORTAL_CHECKIN_LIMIT = "30 per minute"  # per device

@@ -62,6 +62,14 @@ def unavailable(error):
     return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
+def incomplete(error):
+    """The 503 page for a page that needs an answer from every feature and one failed (logged
+    where it failed): nothing of it is shown, nothing the request changed is kept."""
+    _rollback()
+    body = render_template("errors/503.html", incomplete=True)
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 class _PageNotFound(NotFound):
     def __init__(self, template, context):
         super().__init__()

@@ -57,6 +57,20 @@ def configure_sqlite(app):
     _sqlite_busy_timeout_ms = app.config["PORTAL_SQLITE_BUSY_TIMEOUT_MS"]
 
 
+def checkpoint_sqlite():
+    """Copy SQLite's write-ahead log into the database file and truncate it; None elsewhere.
+
+    Until then the -wal file keeps earlier copies of every changed page, purged rows included;
+    secure_delete (set on every connection) has already zeroed them in the new pages. Returns
+    True when the log was emptied, False when readers kept it busy (the next run retries).
+    """
+    if db.engine.dialect.name != "sqlite":
+        return None
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        busy, _frames, _copied = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
+
+
 def bound_postgresql_answers(app):
     """Make PostgreSQL connections give up on an answer after PORTAL_DB_QUERY_TIMEOUT in a request.
 

@@ -4,9 +4,10 @@ from .auth.models import User, UserWard, VenueStaff  # noqa: F401
 from .checkin.models import Visit  # noqa: F401
 from .divisions.models import Division  # noqa: F401
 from .venues.models import Entrance, RetiredToken, Venue  # noqa: F401
-from .visitors.models import Device, Visitor  # noqa: F401
+from .visitors.models import Device, ErasureLog, Visitor  # noqa: F401
 from .tracing.models import Case, Exposure, ExposureNotice  # noqa: F401
 from .passes.models import Pass  # noqa: F401
-from .staff.models import Scan  # noqa: F401
+from .staff.models import Crossing, Lane, Scan  # noqa: F401
 from .registry.models import Establishment, FollowUp, MatchProposal, RegistryCheck, RegistryImport  # noqa: F401
 from .reports.models import ZoneLevel  # noqa: F401
+from .privacy.models import DataRequest  # noqa: F401

@@ -10,6 +10,8 @@ carry personal data) and the page renders without it.
 """
 import logging
 import traceback
+from datetime import datetime
+from typing import NamedTuple
 
 from blinker import NamedSignal
 from flask import current_app
@@ -88,8 +90,59 @@ household's ids (the device's person first) and their names, and return a list o
 `header` translated texts, `rows` lists of cells (text, numbers, aware datetimes or None), one
 row per thing kept about these people, every row still in the database (not only what /me shows).
 Only read, never written. Read with `every_answer()`: a failing receiver refuses the whole
-download rather than give the person a file that misses part of their data. Connected by checkin (visits and crossings), passes (passes) and
-tracing (exposure warnings); visitors adds the profiles itself.""")
+download rather than give the person a file that misses part of their data. Connected by checkin (visits), staff (checkpoint crossings), passes (passes)
+and tracing (exposure warnings); visitors adds the profiles itself.""")
+
+
+person_holds = _Signal("person_holds", """Asked before a person's data is deleted at their request:
+which of these people must the health service keep records of for now, and why?
+
+Sent by `visitors.erasure.preview` and `erase` (the self-service "Delete my data" and a ward
+official's request in person). Receivers are called as `receiver(visitor_ids=list[int],
+now=aware UTC datetime)` and return a dict {visitor_id: `visitors.erasure.Hold`} for the people
+they hold (an open case about them, a quarantine or watch period after a warning); the others
+are left out. Only read, never written. Read with `every_answer()`: a failing receiver refuses
+the whole deletion (nothing is deleted), since the portal cannot tell what it must keep.
+Connected by tracing.""")
+
+erase_person_data = _Signal("erase_person_data", """Delete what a feature keeps about these people,
+at their own request (the right to erasure; withdrawing consent is the same).
+
+Sent by `visitors.erasure.preview` (apply=False: count only, change nothing) and `erase`
+(apply=True). Receivers are called as `receiver(visitor_ids=list[int], held=dict[int, Hold],
+now=aware UTC datetime, apply=bool)`: `held` holds the answers of `person_holds` for these
+people, whose health records (visits, warnings) must stay until the retention purge deletes
+them. A receiver deletes (real DELETEs, then flush; never commits) every row of its own about
+these people that may go, keeps the held ones, detaches what other people still need (a case
+forgets who it was about), and returns a `visitors.erasure.Part`: rows deleted per category
+(a stable English key such as "visits") and a list of `Kept` (what, why, until when: the day
+the retention purge deletes the last kept row). Rows must no longer point at a profile that is
+not held once it returns. Read with `every_answer()` inside one savepoint: a failing receiver
+undoes every receiver's deletions (all or nothing) and the page asks to try again later.
+Connected by checkin (visits), staff (checkpoint crossings), passes (passes) and tracing (warnings,
+cases' links).""")
+
+
+class PersonEvent(NamedTuple):
+    """One `person_events` answer: something that happened to a person at a place, not a stay."""
+
+    at: datetime  # aware UTC
+    kind: str  # a stable English key, such as "crossing"
+    venue_name: str
+    venue_code: str
+    ward_name: str | None
+    what: str  # translated: what happened ("Crossed into the area")
+    detail: str | None = None  # translated, optional ("Lane: …")
+
+
+person_events = _Signal("person_events", """Events of a case's person that are not stays (a checkpoint
+crossing), for a tracer's list of the person's visits; never turned into contacts.
+
+Sent by `tracing.operations.list_visits`, which audits the whole answer. Receivers are called as
+`receiver(visitor_ids=list[int], start=aware UTC datetime, end=aware UTC datetime)` with the
+person's profile ids and return a list of `PersonEvent` in [start, end) (possibly empty). Only
+read, never written. Read with `every_answer()`: a failing receiver refuses the page rather than
+show a tracer a person who seems to have crossed nothing. Connected by staff (checkpoint crossings).""")
 
 
 def collect(signal, **kwargs):

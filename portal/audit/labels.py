@@ -22,6 +22,13 @@ ACTION_LABELS = {
     "expire": _l("Deleted audit entries older than the period given"),
     "audit_export": _l("Exported the audit log"),
     "own_data": _l("Downloaded their own account's data"),
+    "request_find": _l("Looked a person up for a data request made in person"),
+    "request_open": _l("Received a data request in person"),
+    "request_view": _l("Saw the person of a data request"),
+    "request_data": _l("Downloaded a person's data for their request"),
+    "request_correct": _l("Corrected a person's data at their request"),
+    "request_delete": _l("Deleted a person's data at their request"),
+    "request_done": _l("Closed a data request"),
 }
 
 

@@ -21,7 +21,12 @@ ACTIONS = (*TRACER_ACTIONS,
            # A province administrator downloaded the audit log itself (portal/audit/routes.py).
            "audit_export",
            # An account holder downloaded what the portal keeps about them (portal/privacy/account.py).
-           "own_data")
+           "own_data",
+           # A ward official's data request made in person (portal/privacy/requests.py): finding the
+           # person, opening the request, seeing the person on its page, handing over their data file,
+           # correcting, deleting, closing it.
+           "request_find", "request_open", "request_view", "request_data", "request_correct",
+           "request_delete", "request_done")
 
 
 def describe(params):

@@ -53,3 +53,4 @@ def connect(app):
     signals.me_history.connect(me_visits, sender=app)
     signals.person_records.connect(services.has_visits, sender=app)
     signals.person_data.connect(person_data, sender=app)
+    signals.erase_person_data.connect(services.erase_visits, sender=app)

@@ -5,11 +5,14 @@ Every function takes `now` (aware UTC) and flushes; the caller commits.
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
 
 from ..clock import local_date
 from ..extensions import db
 from ..identifiers import is_ref, is_short_code, is_token, normalise_short_code
+from ..visitors.erasure import Kept, Part
 from . import queries
 from .models import Visit
 from .words import check_word
@@ -261,3 +264,27 @@ def has_visits(visitor_id):
 def day_word(secret_key, venue, at, tz_name):
     """The venue's check word for the local day of an instant."""
     return check_word(secret_key, venue.id, local_date(at, tz_name))
+
+
+def erase_visits(visitor_ids, held, now, apply):
+    """The `erase_person_data` answer of check-in: delete every visit and crossing of the people
+    not held; held people's stay until the purge (`PORTAL_RETENTION_DAYS` after each check-in).
+    Visits of others that followed a deleted one (a household's) forget it."""
+    retention = timedelta(days=current_app.config["PORTAL_RETENTION_DAYS"])
+    kept = []
+    for reason in sorted({h.reason for h in held.values()}):
+        who = [i for i, h in held.items() if h.reason == reason]
+        count, last_in = db.session.execute(
+            select(func.count(Visit.id), func.max(Visit.checked_in_at)).where(Visit.visitor_id.in_(who))).one()
+        if count:
+            kept.append(Kept(what=_l("Visits: %(count)d", count=count),
+                             why=held[who[0]].why, until=last_in + retention, category="visits", count=count,
+                             reason=reason))
+    going = [i for i in visitor_ids if i not in held]
+    ids = list(db.session.scalars(select(Visit.id).where(Visit.visitor_id.in_(going)))) if going else []
+    if apply and ids:
+        db.session.execute(update(Visit).where(Visit.lead_visit_id.in_(ids)).values(lead_visit_id=None)
+                           .execution_options(synchronize_session=False))
+        db.session.execute(delete(Visit).where(Visit.id.in_(ids)).execution_options(synchronize_session=False))
+        db.session.flush()
+    return Part(removed={"visits": len(ids)}, kept=kept)

@@ -50,6 +50,14 @@ ASSIGNMENTS = {
     "0901000007": (ADMIN_PHONE, "Chốt kiểm soát Quốc lộ 13 - Thuận An"),
 }
 
+#: Lanes of the demo checkpoint: (registrant's phone, venue name) → ((lane name, direction), …).
+LANES = {
+    (ADMIN_PHONE, "Chốt kiểm soát Quốc lộ 13 - Thuận An"): (
+        ("Làn 1 - vào Thuận An", "in"),
+        ("Làn 2 - ra Quốc lộ 13", "out"),
+    ),
+}
+
 #: Demo visitors (name, phone, year of birth); their visits are spread over the last days.
 VISITORS = (
     ("Nguyễn Văn An", "0912000101", 1985),

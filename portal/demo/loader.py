@@ -17,6 +17,7 @@ from ..checkin.services import check_in, check_out
 from ..clock import day_start, local_date, utcnow
 from ..divisions.services import wards_of
 from ..extensions import db
+from ..staff import crossings
 from ..staff import services as staff
 from ..text import normalise_phone
 from ..venues.models import Venue
@@ -129,6 +130,17 @@ def _assignments(venues, created):
     db.session.flush()
 
 
+def _lanes(venues, now):
+    """The demo checkpoint's lanes, one each way, as its administrator adds them on /staff/checkpoints."""
+    for key, lanes in data.LANES.items():
+        venue = venues[key]
+        have = {lane.name for lane in crossings.lanes_of(venue)}
+        for name, direction in lanes:
+            if name not in have:
+                crossings.add_lane(venue, name, direction, now)
+    db.session.flush()
+
+
 def _visits(venues, now):
     """A week of visits at the demo's businesses, unless they have visits already."""
     places = [venue for venue in venues.values() if venue.category != "checkpoint"]
@@ -162,5 +174,6 @@ def load_demo(province_code, now=None):
     _official_wards(users, wards)
     venues = _venues(users, wards, province_code)
     _assignments(venues, created)
+    _lanes(venues, now)
     _visits(venues, now)
     return created

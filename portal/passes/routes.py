@@ -180,4 +180,5 @@ def connect(app):
     offered in every template."""
     signals.me_panels.connect(me_panel, sender=app)
     signals.person_data.connect(person_data, sender=app)
+    signals.erase_person_data.connect(services.erase_passes, sender=app)
     app.add_template_global(may_issue_cards)

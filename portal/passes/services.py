@@ -4,12 +4,13 @@ Every function takes `now` (aware UTC) where time matters and flushes; the calle
 """
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from ..audit.services import record
 from ..crypto import lookup_hash, plain_hash
 from ..extensions import db
 from ..text import clean_text
+from ..visitors.erasure import Part
 from ..visitors.models import Device, Visitor
 from ..visitors.services import register_visitor
 from . import tokens
@@ -144,3 +145,15 @@ def claim_scan(token, venue_id, now):
         .returning(Pass.visitor_id)
         .execution_options(synchronize_session=False)
     ).scalar()
+
+
+def erase_passes(visitor_ids, held, now, apply):
+    """The `erase_person_data` answer of passes: every pass of these people is deleted (the
+    health service never needs a pass, so held people lose theirs too); a scanned old card then
+    reads "unknown". Returns a `visitors.erasure.Part`."""
+    ids = list(visitor_ids)
+    count = db.session.scalar(select(func.count(Pass.id)).where(Pass.visitor_id.in_(ids)))
+    if apply and count:
+        db.session.execute(delete(Pass).where(Pass.visitor_id.in_(ids)).execution_options(synchronize_session=False))
+        db.session.flush()
+    return Part(removed={"passes": count})

@@ -8,6 +8,7 @@ bp = Blueprint("privacy", __name__)
 def init_app(app):
     """Register /account/ and `flask data` (retention purge, key rotation, the record's figures)."""
     from . import account  # noqa: F401  (routes on bp)
+    from . import requests  # noqa: F401  (data requests made in person, routes on bp)
     from .cli import data_cli
 
     app.register_blueprint(bp)

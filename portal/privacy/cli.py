@@ -14,7 +14,8 @@ from ..extensions import db
 from ..clock import utcnow
 from .keys import KeyRotationError, rotate
 from .record import as_json, as_lines, figures
-from .services import MAX_CHUNK, SQLITE_CHUNK, SQLITE_PAUSE, checkpoint_sqlite, chunking_for, purge
+from ..extensions import checkpoint_sqlite
+from .services import MAX_CHUNK, SQLITE_CHUNK, SQLITE_PAUSE, chunking_for, purge
 
 log = logging.getLogger(__name__)
 data_cli = AppGroup("data", help="Personal data: retention, encryption key, the record of processing.")
@@ -44,7 +45,7 @@ def purge_command(days, chunk, pause):
     totals = purge(cutoff, chunk, commit=commit)
     log.info("purge older than %d days: %s", days, totals)
     click.echo(
-        f"Deleted data older than {days} days: {totals['visits']} visits, "
+        f"Deleted data older than {days} days: {totals['visits']} visits, {totals['crossings']} crossings, "
         f"{totals['warnings']} warnings, {totals['visitors']} visitor profiles."
     )
     db.session.close()  # give the connection back before the checkpoint

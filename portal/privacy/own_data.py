@@ -38,6 +38,8 @@ RECORD_LABELS = {
     ("registry_imports", "official_id"): _l("Registry imports you made"),
     ("registry_checks", "official_id"): _l("Registry files you checked"),
     ("zone_levels", "set_by_id"): _l("Zone levels you set"),
+    ("data_requests", "received_by_id"): _l("Data requests you received in person"),
+    ("data_requests", "done_by_id"): _l("Data requests you completed"),
 }
 
 

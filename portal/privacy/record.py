@@ -16,10 +16,11 @@ from ..checkin.models import Visit
 from ..extensions import db
 from ..passes.models import Pass
 from ..registry.models import Establishment, FollowUp
-from ..staff.models import Scan
+from ..staff.models import Crossing, Scan
 from ..tracing.models import Case, Exposure, ExposureNotice
 from ..venues.models import Venue
-from ..visitors.models import Device, Visitor
+from ..visitors.models import Device, ErasureLog, Visitor
+from .models import DataRequest
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,15 @@ def categories():
         Category("visits", "visits", Visit, "checked_in_at"),
         Category("passes", "passes", Pass, "issued_at"),
         Category("scans", "pass scans", Scan, "scanned_at"),
+        Category("crossings", "checkpoint crossings", Crossing, "crossed_at"),
         Category("cases", "cases", Case, "created_at"),
         Category("exposures", "exposure windows", Exposure, "created_at"),
         Category("exposure_notices", "exposure warnings", ExposureNotice, "created_at"),
         Category("venues", "venues", Venue, "created_at"),
         Category("establishments", "registry establishments", Establishment, "imported_at"),
         Category("follow_ups", "follow-ups", FollowUp, "created_at"),
+        Category("data_requests", "data requests received in person", DataRequest, "received_at"),
+        Category("erasures", "deletions carried out (counts only)", ErasureLog, "at"),
         Category("accounts", "accounts", User, "created_at"),
         Category("audit_entries", "audit entries", AuditEntry, "at"),
     )

@@ -1,4 +1,4 @@
-"""Retention: delete visits, warnings and visitor profiles older than the retention period.
+"""Retention: delete visits, checkpoint crossings, warnings and visitor profiles older than the retention period.
 
 Each function deletes one bounded chunk and flushes; the CLI commits after every chunk, so no
 transaction holds more than `limit` (≤ 10,000) deleted rows and check-ins keep flowing.
@@ -9,6 +9,7 @@ from sqlalchemy import delete, exists, select, update
 
 from ..checkin.models import Visit
 from ..extensions import db
+from ..staff.crossings import purge_crossings as _purge_crossings
 from ..tracing.models import Exposure, ExposureNotice
 from ..visitors.models import Visitor
 
@@ -110,22 +111,15 @@ def purge_visitors(cutoff, limit=MAX_CHUNK):
     return len(ids)
 
 
-def checkpoint_sqlite():
-    """Copy SQLite's write-ahead log into the database file and truncate it; None elsewhere.
-
-    Until then the -wal file keeps earlier copies of every changed page, purged rows included;
-    secure_delete (set on every connection) has already zeroed them in the new pages. Returns
-    True when the log was emptied, False when readers kept it busy (the next run retries).
-    """
-    if db.engine.dialect.name != "sqlite":
-        return None
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        busy, _frames, _copied = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-    return not busy
+def purge_crossings(cutoff, limit=MAX_CHUNK):
+    """Delete up to `limit` checkpoint crossings older than `cutoff`; returns how many."""
+    _check(limit)
+    return _purge_crossings(cutoff, limit)
 
 
-#: The steps of a purge, in order: visits first, so their people may go afterwards.
-STEPS = (("visits", purge_visits), ("warnings", purge_notices), ("visitors", purge_visitors))
+#: The steps of a purge, in order: visits and crossings first, so their people may go afterwards.
+STEPS = (("visits", purge_visits), ("crossings", purge_crossings), ("warnings", purge_notices),
+         ("visitors", purge_visitors))
 
 
 def purge(cutoff, limit, commit, on_chunk=None):

@@ -1,4 +1,4 @@
-"""Form shapes for scanning, assisted check-in, staff accounts and checkpoint officers."""
+"""Form shapes for scanning, assisted check-in, staff accounts, checkpoint officers and lanes."""
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -7,9 +7,12 @@ from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth.passwords import StrongPassword
-from ..forms_common import birth_year_field, full_name_field
+from ..forms_common import birth_year_field, full_name_field, options
 from ..text import VietnamesePhone
 
+
+#: The two ways through a checkpoint, as a lane's or a scan's choice.
+DIRECTION_CHOICES = (("in", _l("Into the area")), ("out", _l("Out of the area")))
 
 _NONCE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -29,6 +32,21 @@ class ScanForm(FlaskForm):
                        "and press Enter."),
     )
     nonce = nonce_field()
+    # At a checkpoint without lanes the officer says which way each person crosses; the route
+    # checks the value (validate_choice=False: a missing choice is answered with its own message).
+    direction = RadioField(_l("Which way do they cross?"), choices=options(DIRECTION_CHOICES), validate_choice=False)
+
+
+class LaneForm(FlaskForm):
+    """A new lane at a checkpoint: its name and the one direction people cross it in."""
+
+    venue = SelectField(_l("Checkpoint"), choices=[], validators=[DataRequired(_l("Choose a checkpoint."))])
+    name = StringField(
+        _l("Lane name"), description=_l("As the officers call it, e.g. “Lane 1, towards the city”."),
+        validators=[DataRequired(_l("Enter the lane's name.")), Length(max=60, message=_l("Use at most 60 characters."))],
+    )
+    direction = RadioField(_l("Direction"), choices=options(DIRECTION_CHOICES),
+                           validators=[DataRequired(_l("Choose the lane's direction."))])
 
 
 class LookupForm(FlaskForm):

@@ -1,9 +1,10 @@
-"""The scan log behind the checkpoint figures: one row per scan, without any personal data."""
+"""The scan log behind the checkpoint figures (one row per scan, without any personal data), and a
+checkpoint's lanes and the crossings recorded at them."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..clock import utcnow
@@ -53,3 +54,45 @@ class Scan(db.Model):
     @property
     def failed(self):
         return self.outcome in FAILED_OUTCOMES
+
+
+#: A lane's or crossing's direction: into the controlled area, or out of it.
+DIRECTIONS = ("in", "out")
+#: How a crossing's person was identified: the portal's pass, or a chip ID card.
+CROSSING_METHODS = ("pass", "idcard")
+
+
+class Lane(db.Model):
+    """A named scanner position at a checkpoint, with the one direction people cross it in."""
+
+    __tablename__ = "lanes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    direction: Mapped[str] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Crossing(db.Model):
+    """One person scanned through a checkpoint, into or out of the controlled area.
+
+    A crossing is an event, never a stay: it opens and closes no visit, and contact tracing never
+    computes overlap from it. Kept as long as visits are (the retention purge deletes it).
+    """
+
+    __tablename__ = "crossings"
+    __table_args__ = (Index("ix_crossings_visitor_at", "visitor_id", "crossed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("visitors.id", ondelete="CASCADE"))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"), index=True)
+    lane_id: Mapped[int | None] = mapped_column(ForeignKey("lanes.id", ondelete="SET NULL"))
+    direction: Mapped[str] = mapped_column(String(3))
+    crossed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    scanned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(String(8))
+
+    venue = relationship("Venue")
+    lane = relationship(Lane)

@@ -1,5 +1,5 @@
 """Scanning rules: a pass or ID card scan toggles its holder in or out, naming the household that goes
-with them.
+with them; at a traffic checkpoint it records a crossing instead (staff/crossings.py), toggling nothing.
 
 Every function takes the actor, venue, scanner device and `now`, flushes and never commits.
 """
@@ -14,7 +14,7 @@ from ..extensions import db
 from ..passes import tokens
 from ..passes.services import claim_scan, find_pass
 from ..visitors.models import Visitor
-from . import cards, idcard
+from . import cards, crossings, idcard
 from .models import GOOD_OUTCOMES, REASONS, Scan
 
 #: Check-outs that a person's own scan answers with "already out with …": not the automatic
@@ -40,6 +40,7 @@ class ScanResult:
     at: datetime | None = None
     detail: object = None
     mangled: bool = False
+    crossing: bool = False  # a checkpoint crossing (into or out of the area), not a visit
 
     @property
     def ok(self):
@@ -57,6 +58,15 @@ class ScanResult:
     def people(self):
         """Everyone this scan moved: the person, then the household members who went with them."""
         return ((self.name,) if self.name else ()) + tuple(self.together)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """How a checkpoint scan crosses: its direction, and the lane scanned at (None: the officer
+    chose the direction on the form)."""
+
+    direction: str
+    lane: object = None
 
 
 def toggle(visitor, venue, now, method):
@@ -110,8 +120,11 @@ def log_scan(venue, actor, device, now, outcome, method, nonce=None):
     db.session.flush()
 
 
-def scan_pass(raw, venue, actor, device, now, nonce=None, household_window=None):
+def scan_pass(raw, venue, actor, device, now, nonce=None, household_window=None, passage=None):
     """Scan a pass at a venue: toggle its holder, or say in red why not. Returns a ScanResult.
+
+    With a `passage` (a checkpoint scan) the holder's crossing is recorded instead: no visit is
+    opened or closed anywhere, and a second scan after the debounce time is another crossing.
 
     A second scan of the same pass within seconds toggles nothing and answers with the
     person's current direction. A pass of someone who went out with their household within
@@ -119,7 +132,7 @@ def scan_pass(raw, venue, actor, device, now, nonce=None, household_window=None)
     A reloaded scanner page sends its form's `nonce` again: the scan log's unique nonce then
     fails, the caller rolls back and answers with `rescan`.
     """
-    result = _scan(raw, venue, now, household_window)
+    result = _scan(raw, venue, now, household_window, passage, actor)
     log_scan(venue, actor, device, now, result.outcome, "card" if idcard.is_card_payload(raw) else "staff", nonce)
     return result
 
@@ -130,11 +143,11 @@ def only_out(venue, visitor_id, now):
     return venue.status != "active" and direction_now(visitor_id, venue, now) != "in"
 
 
-def _scan(raw, venue, now, household_window):
+def _scan(raw, venue, now, household_window, passage=None, actor=None):
     if len(raw or "") > idcard.MAX_LENGTH:  # a paste, not a scan: refused before any parsing
         return ScanResult("inactive" if venue.status != "active" else "malformed")
     if idcard.is_card_payload(raw):
-        return _scan_card(raw, venue, now, household_window)
+        return _scan_card(raw, venue, now, household_window, passage, actor)
     try:
         if idcard.is_web_address(raw) and "/p/" not in raw:
             raise tokens.TokenProblem("venue_code")
@@ -143,13 +156,15 @@ def _scan(raw, venue, now, household_window):
         return ScanResult("inactive" if venue.status != "active" else problem.code)
     visitor_id = claim_scan(token, venue.id, now)
     if visitor_id is None:
-        return _not_toggled(find_pass(token), venue, now)
+        return _not_toggled(find_pass(token), venue, now, passage)
+    if passage is not None:
+        return _cross(db.session.get(Visitor, visitor_id), venue, now, passage, actor, "pass")
     if only_out(venue, visitor_id, now):
         return ScanResult("inactive")
     return _toggle_person(db.session.get(Visitor, visitor_id), venue, now, household_window)
 
 
-def _scan_card(raw, venue, now, household_window):
+def _scan_card(raw, venue, now, household_window, passage=None, actor=None):
     """An ID card: refused with the exact reason, or its holder (found or registered) toggled."""
     try:
         card = idcard.parse(raw, cards.today(now))
@@ -158,6 +173,14 @@ def _scan_card(raw, venue, now, household_window):
             return ScanResult("inactive")
         return ScanResult(problem.code, detail=problem.detail)
     visitor = cards.holder(card, venue, now)
+    if passage is not None:
+        if visitor is None:
+            return ScanResult("inactive")
+        if crossings.crossed_moments_ago(visitor.id, venue, now) is not None:
+            return _repeat_crossing(visitor, passage, card.mangled)
+        result = _cross(visitor, venue, now, passage, actor, "idcard")
+        result.mangled = card.mangled
+        return result
     if visitor is None or only_out(venue, visitor.id, now):
         return ScanResult("inactive")
     if cards.scanned_moments_ago(visitor.id, venue, now):
@@ -178,7 +201,20 @@ def _toggle_person(visitor, venue, now, household_window):
     return ScanResult(direction, visitor.full_name, direction, together=tuple(p.full_name for p in people))
 
 
-def _not_toggled(card, venue, now):
+def _cross(visitor, venue, now, passage, actor, method):
+    """Record a checkpoint crossing of the scanned person (only them: no household goes with it)."""
+    if venue.status != "active":
+        return ScanResult("inactive")
+    crossings.record_crossing(visitor, venue, passage.direction, actor=actor, now=now, method=method,
+                              lane=passage.lane)
+    return ScanResult(passage.direction, visitor.full_name, passage.direction, crossing=True)
+
+
+def _repeat_crossing(visitor, passage, mangled=False):
+    return ScanResult("repeat", visitor.full_name, passage.direction, mangled=mangled, crossing=True)
+
+
+def _not_toggled(card, venue, now, passage=None):
     """Why a pass did not toggle: unknown, deleted holder, replaced, or scanned moments ago."""
     if card is None:
         return ScanResult("unknown")
@@ -186,23 +222,25 @@ def _not_toggled(card, venue, now):
         return ScanResult("forgotten")
     if card.retired_at is not None:
         return ScanResult("retired")
+    if passage is not None:
+        return _repeat_crossing(card.visitor, passage)
     return ScanResult("repeat", card.visitor.full_name, direction_now(card.visitor_id, venue, now))
 
 
-def rescan(raw, venue, now):
+def rescan(raw, venue, now, passage=None):
     """The answer to a scan already recorded (a reloaded page): nothing is toggled or logged."""
     if len(raw or "") > idcard.MAX_LENGTH:
         return ScanResult("malformed")
     if idcard.is_card_payload(raw):
-        return _rescan_card(raw, venue, now)
+        return _rescan_card(raw, venue, now, passage)
     try:
         token = tokens.parse(raw)
     except tokens.TokenProblem as problem:
         return ScanResult(problem.code)
-    return _not_toggled(find_pass(token), venue, now)
+    return _not_toggled(find_pass(token), venue, now, passage)
 
 
-def _rescan_card(raw, venue, now):
+def _rescan_card(raw, venue, now, passage=None):
     try:
         card = idcard.parse(raw, cards.today(now))
     except idcard.CardProblem as problem:
@@ -210,4 +248,6 @@ def _rescan_card(raw, venue, now):
     visitor = cards.card_holder(card.number)
     if visitor is None:  # the first submission registered nobody: the venue takes nobody in
         return ScanResult("inactive")
+    if passage is not None:
+        return _repeat_crossing(visitor, passage, card.mangled)
     return ScanResult("repeat", visitor.full_name, direction_now(visitor.id, venue, now), mangled=card.mangled)

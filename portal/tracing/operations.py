@@ -8,6 +8,7 @@ explicit arguments (actor, case, parameters, now, settings) and flushes; the cal
 from datetime import date, datetime
 from typing import NamedTuple
 
+from .. import signals
 from ..audit.services import record
 from . import export
 from .contacts import contact_count, find_contacts
@@ -90,11 +91,20 @@ def _profiles(case):
 
 
 def list_visits(actor, case, window, *, now):
-    """(visits, profile ids) of the case's person in the window, oldest first (audited)."""
+    """(visits, profile ids, events) of the case's person in the window, oldest first (audited).
+
+    `events` are what the `person_events` receivers report that is not a stay (checkpoint
+    crossings): shown beside the visits, never used for contacts. The audit entry counts both;
+    `signals.Incomplete` when a receiver fails (nothing is audited then).
+    """
     profiles = _profiles(case)
     rows = person_visits(profiles, window.start, window.end)
-    record(actor, case, "visits", window_params(window, with_rule=False), len(rows), now)
-    return rows, profiles
+    events = sorted((event for found in signals.every_answer(signals.person_events, visitor_ids=list(profiles),
+                                                             start=window.start, end=window.end)
+                     for event in found), key=lambda event: event.at)
+    record(actor, case, "visits", {**window_params(window, with_rule=False), "events": len(events)},
+           len(rows) + len(events), now)
+    return rows, profiles, events
 
 
 def _contacts(case, window, now, settings):

@@ -31,10 +31,13 @@ from . import bp
 def connect(app):
     """Connect the exposure warnings shown to visitors and kept in their download."""
     from .. import signals
+    from . import holds
     from .exposures import person_data, visitor_notices
 
     signals.visitor_notices.connect(visitor_notices, sender=app)
     signals.person_data.connect(person_data, sender=app)
+    signals.person_holds.connect(holds.person_holds, sender=app)
+    signals.erase_person_data.connect(holds.erase_person_data, sender=app)
 
 
 def error_message(code):
@@ -163,11 +166,12 @@ def visits(ref):
         return redirect_
     form, window, now = _window()
     if window is None:
-        rows, profiles = None, same_person_ids(case.visitor)
+        rows, profiles, events = None, same_person_ids(case.visitor), None
     else:
-        rows, profiles = operations.list_visits(current_user, case, window, now=now)
+        rows, profiles, events = operations.list_visits(current_user, case, window, now=now)
     # Drawn before the commit: committing expires the visits, and the page would reload them one by one.
-    html = render_template("tracing/visits.html", case=case, form=form, visits=rows, profiles=len(profiles))
+    html = render_template("tracing/visits.html", case=case, form=form, visits=rows, profiles=len(profiles),
+                           events=events)
     if window is not None:
         db.session.commit()
     return html, INVALID if window is None else 200

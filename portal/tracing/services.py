@@ -89,7 +89,8 @@ def find_person(*, cutoff, phone=None, id_number=None):
     """The visitor with this phone (any usual format) or ID number, seen since `cutoff`.
 
     Raises ValueError for a malformed phone or ID number; returns None when nobody matches.
-    Profiles older than the cut-off without a recent visit count as unknown (due for purging).
+    Profiles older than the cut-off without a recent visit count as unknown (due for purging),
+    unless seen since (a checkpoint crossing marks its person as seen, and is no visit).
     """
     if phone:
         column, digest = Visitor.phone_hash, lookup_hash(normalise_phone(phone))
@@ -101,7 +102,7 @@ def find_person(*, cutoff, phone=None, id_number=None):
     return db.session.scalar(
         select(Visitor)
         .where(column == digest)
-        .where((Visitor.created_at >= cutoff) | recent_visit)
+        .where((Visitor.created_at >= cutoff) | (Visitor.last_seen_at >= cutoff) | recent_visit)
         .order_by(Visitor.id)
         .limit(1)
     )

@@ -6,6 +6,6 @@ bp = Blueprint("visitors", __name__)
 
 def init_app(app):
     """Register /me and the household pages."""
-    from . import data, routes  # noqa: F401  (routes on bp)
+    from . import data, rights, routes  # noqa: F401  (routes on bp)
 
     app.register_blueprint(bp)

@@ -38,5 +38,12 @@ class DependentForm(DeviceForm):
     birth_year = birth_year_field(example="2015")
 
 
+class ProfileForm(DeviceForm):
+    """The person's own name and year of birth (/me/profile)."""
+
+    full_name = full_name_field(required=_l("Enter your full name."))
+    birth_year = birth_year_field(required=_l("Enter the year you were born, for example 1985."))
+
+
 class ActionForm(DeviceForm):
     """A button that changes something (forget, remove, check out): only the CSRF token."""

@@ -2,7 +2,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, SmallInteger, String
+from sqlalchemy import ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
@@ -54,3 +54,18 @@ class Device(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visitor = relationship("Visitor")
+
+
+class ErasureLog(db.Model):
+    """One deletion of a person's data at their request (visitors/erasure.py), recorded without
+    the deleted data: when, who asked (`kind`: "self" on their device, "official" in person at a
+    ward), rows deleted per category and what was kept (category, count, reason, until), as
+    JSON. Never a name, phone, hash, reference or id of the person."""
+
+    __tablename__ = "erasure_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    removed: Mapped[str] = mapped_column(Text)
+    kept: Mapped[str] = mapped_column(Text)

@@ -5,7 +5,7 @@ it, how long, the rights): every remembered visitor is then shown the notice aga
 next scan, and their confirmation records the new version on their profile.
 """
 #: The notice in force (the date it was published); at most 16 characters (Visitor.notice_version).
-NOTICE_VERSION = "2026-12-01"
+NOTICE_VERSION = "2026-12-03"
 
 
 def is_current(visitor):

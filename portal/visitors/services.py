@@ -139,6 +139,12 @@ def update_dependent(dependent, full_name, birth_year):
     return dependent
 
 
+def update_profile(visitor, full_name, birth_year):
+    """Correct one's own name or year of birth (the same rule as a dependent's; the phone or ID
+    number changes only by registering again, since tracers find people by them)."""
+    return update_dependent(visitor, full_name, birth_year)
+
+
 def remove_dependent(dependent):
     """Take a dependent off the household list.
 

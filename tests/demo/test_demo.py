@@ -10,6 +10,7 @@ from portal.checkin.models import Visit
 from portal.demo.data import ACCOUNTS, VENUES, VISITORS
 from portal.divisions.models import Division
 from portal.extensions import db
+from portal.staff.models import Lane
 from portal.venues.models import Venue
 from portal.visitors.models import Visitor
 
@@ -90,7 +91,12 @@ def test_the_checkpoint_account_scans_at_a_checkpoint_the_admin_registered(demo,
     assert checkpoint.category == "checkpoint" and checkpoint.owner.role == "province_admin"
     response = client.post("/auth/login", data={"phone": "0901000007", "password": demo["0901000007"][1]})
     assert response.status_code == 302
-    assert client.get(f"/staff/{checkpoint.short_code}/scan").status_code == 200
+    page = client.get(f"/staff/{checkpoint.short_code}/scan").get_data(as_text=True)
+    lanes = db.session.execute(select(Lane.name, Lane.direction).where(Lane.venue_id == checkpoint.id)
+                               .order_by(Lane.name)).all()
+    assert [(name, direction) for name, direction in lanes] == [
+        ("Làn 1 - vào Thuận An", "in"), ("Làn 2 - ra Quốc lộ 13", "out")]
+    assert all(name in page for name, _ in lanes)  # the officer first picks their lane
 
 
 def test_there_are_visits_to_show(demo):
@@ -103,11 +109,11 @@ def test_there_are_visits_to_show(demo):
 
 
 def test_loading_twice_duplicates_nothing(demo, app, runner, tmp_path):
-    before = [count(model) for model in (User, Venue, VenueStaff, Visit, Visitor)]
+    before = [count(model) for model in (User, Venue, VenueStaff, Visit, Visitor, Lane)]
     logins = (tmp_path / "demo-logins.txt").read_text()
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert [count(model) for model in (User, Venue, VenueStaff, Visit, Visitor)] == before
+    assert [count(model) for model in (User, Venue, VenueStaff, Visit, Visitor, Lane)] == before
     assert (tmp_path / "demo-logins.txt").read_text() == logins
     assert stat.S_IMODE(os.stat(tmp_path / "demo-logins.txt").st_mode) == 0o600
 

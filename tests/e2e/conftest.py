@@ -27,7 +27,7 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-smooth-scrolling"]
 TIMEOUT_MS = 30_000
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -75,6 +75,8 @@ def test_visitor_pages_and_forms(new_page, make):
     page.locator("#pass form button").first.click()
     expect(page.locator("#pass svg, #pass img").first).to_be_visible()
     audit.here("me with passes")
+    audit.visit("/me/profile")
+    audit.visit("/me/delete")
     audit.visit(f"/v/{venue.token}")  # inside: the check-out form
     audit.visit(f"/v/{closed.token}")
     audit.visit(f"/v/{venue.token}?new=1")
@@ -116,6 +118,8 @@ def test_staff_and_checkpoint_scanners_and_assisted_check_in(new_page, make):
         log_in(page, staff_at(make, venue, role=role))
         audit = Audit(page)
         audit.here(f"{role}: scanner")
+        if role == "checkpoint":  # a checkpoint without lanes: the officer says which way each person crosses
+            page.check("#direction-in")
         page.fill("#token", card)
         submit(page, "#token")
         expect(page.locator(".scan-result")).to_be_visible()
@@ -125,6 +129,10 @@ def test_staff_and_checkpoint_scanners_and_assisted_check_in(new_page, make):
         expect(page.locator(".scan-bad")).to_be_visible()
         audit.here(f"{role}: scan refused")
         audit.visit(f"/staff/{venue.short_code}/figures")
+        if role == "checkpoint":  # crossings only: the page says to scan a card or pass instead
+            audit.visit(f"/staff/{venue.short_code}/assist", status=404)
+            audit.assert_clean()
+            continue
         audit.visit(f"/staff/{venue.short_code}/assist")
         page.locator("form", has=page.locator("[name='find-phone']")).locator("button").click()
         expect(page.locator(".error-summary")).to_be_visible()
@@ -164,7 +172,8 @@ def test_ward_official_pages_and_forms(new_page, make, tmp_path):
                 f"/reports/wards/{ward.code}/no-exits", f"/registry/wards/{ward.code}/follow-ups",
                 f"/registry/wards/{ward.code}/proposals", f"/registry/venues/{market.short_code}/",
                 "/reports/periodic", "/reports/periodic?period=weekly", "/reports/high-risk",
-                "/reports/zones", f"/reports/zones/{ward.code}", "/passes/card/new"):
+                "/reports/zones", f"/reports/zones/{ward.code}", "/passes/card/new",
+                "/account/", "/data-requests/", "/data-requests/new"):
         audit.visit(url)
     page.goto("/passes/card/new")
     submit(page, "#full_name")
@@ -214,7 +223,8 @@ def test_province_admin_pages_and_forms(new_page, make):
                 "/staff/checkpoints", "/audit/", "/reports/periodic", "/reports/zones", "/venues/new"):
         audit.visit(url)
     for url, field in (("/officials/new", "#full_name"), ("/reports/zones", "#note"),
-                       ("/staff/checkpoints", "[name='officer-full_name'], #full_name")):
+                       ("/staff/checkpoints", "[name='officer-full_name'], #full_name"),
+                       ("/staff/checkpoints", "#lane-name")):
         page.goto(url)
         page.locator("form", has=page.locator(field)).locator("button").last.click()  # not "Filter"
         expect(page.locator(".error-summary").first).to_be_visible()

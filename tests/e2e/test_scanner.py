@@ -1,5 +1,6 @@
-"""A checkpoint lane in headless Chromium with JavaScript off: a barcode scanner types each pass
-number and Enter into the focused input, 20 people in a row, and 20 visits are recorded."""
+"""A checkpoint lane in headless Chromium with JavaScript off: the officer picks their lane, a barcode
+scanner types each pass number and Enter into the focused input, 20 people in a row, and 20 crossings
+into the area are recorded (no visit)."""
 import io
 import re
 
@@ -9,8 +10,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.checkin.models import Visit
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.passes.card import qr_for
+from portal.staff.models import Crossing, Lane
 
 from ..factories import PASSWORD, person, staff_at
 from ..passes.helpers import with_pass
@@ -38,6 +41,9 @@ def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts,
     server = serve(WTF_CSRF_ENABLED=True)
     checkpoint = make.venue(name="Chốt kiểm soát QL13 - Lái Thiêu", category="checkpoint")
     officer = staff_at(make, checkpoint, role="checkpoint")
+    lane = Lane(venue_id=checkpoint.id, name="Làn 1 - vào", direction="in", active=True, created_at=utcnow())
+    db.session.add(lane)
+    db.session.commit()
     people = [(f"Người Thứ {i + 1}", with_pass(person(f"Người Thứ {i + 1}"))) for i in range(20)]
 
     page = new_page(server=server)
@@ -46,6 +52,9 @@ def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts,
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page).to_have_url(re.compile(re.escape(f"/staff/{checkpoint.short_code}/scan") + "$"))
+    with page.expect_navigation():  # the officer first says which lane they stand at
+        page.get_by_role("link", name=re.compile("Làn 1 - vào")).click()
+    expect(page).to_have_url(re.compile(re.escape(f"/staff/{checkpoint.short_code}/scan?lane={lane.id}") + "$"))
     page.wait_for_load_state()
     focused(page)
     expect(page.locator("#camera")).to_be_hidden()  # the camera needs JavaScript; never required
@@ -61,8 +70,8 @@ def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts,
             page.keyboard.press("Enter")
         result = page.locator(".scan-result")
         expect(result.locator(".scan-name")).to_have_text(name, use_inner_text=True)
-        expect(result.locator(".scan-dir")).to_have_text("VÀO", use_inner_text=True)
         expect(result).to_have_class(re.compile(r"(^|\s)scan-ok(\s|$)"))
+        expect(result).to_have_class(re.compile(r"(^|\s)scan-cross-in(\s|$)"))
         focused(page)
         expect(page.locator("#token")).to_have_value("")
     assert page_width(page) <= 320
@@ -76,8 +85,8 @@ def test_a_barcode_scanner_checks_in_20_people(serve, new_page, make, artifacts,
     page.screenshot(path=str(artifacts / "scanner-3-mistyped.png"), full_page=True)
 
     db.session.rollback()
-    visits = db.session.scalars(select(Visit).where(Visit.venue_id == checkpoint.id)).all()
-    assert len(visits) == 20
-    assert {v.in_method for v in visits} == {"staff"} and all(v.is_open for v in visits)
-    assert len({v.visitor_id for v in visits}) == 20
+    assert db.session.scalars(select(Visit).where(Visit.venue_id == checkpoint.id)).all() == []
+    crossings = db.session.scalars(select(Crossing).where(Crossing.venue_id == checkpoint.id)).all()
+    assert len(crossings) == 20 and {(c.direction, c.lane_id, c.method) for c in crossings} == {("in", lane.id, "pass")}
+    assert len({c.visitor_id for c in crossings}) == 20
     assert external_requests == []

@@ -3,18 +3,21 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.privacy.requests_service import open_request
 from portal.clock import utcnow
 from portal.registry.checks import save_problems
 from portal.registry.models import FollowUp, MatchProposal
 from portal.reports.models import ZoneLevel
 
-from ..factories import establishment
+from ..factories import People, establishment
 
 BLUEPRINTS = ("officials", "registry", "reports")
+#: The data requests made in person at a ward (portal/privacy/requests.py), on the privacy blueprint.
+REQUEST_ENDPOINTS = "privacy.request_"
 VENUE_ENDPOINTS = ("registry.venue", "registry.venue_follow_up", "registry.suspend_venue", "registry.reopen_venue")
 # Routes without a ward in the URL: the page itself is allowed, its content is scoped.
 UNSCOPED = {"reports.dashboard", "reports.zones", "reports.high_risk", "reports.periodic", "registry.upload",
-            "registry.confirm"}
+            "registry.confirm", "privacy.request_list", "privacy.request_new"}
 #: A refused file's problem list belongs to the official who uploaded it, whatever their role.
 OWN_FILE = "registry.problems_csv"
 
@@ -42,16 +45,22 @@ def world(make):
     for ward, who in ((a, "official_a"), (b, "official_b")):
         key = save_problems(officials[who], "wards.csv", [[2, "Phường", "not in your area", ward.name]], utcnow())
         places[ward.code] = (*places[ward.code], key)
+    # Each ward's official received a person's request to see their data (open: its page shows them).
+    for ward, who in ((a, "official_a"), (b, "official_b")):
+        person = People().person(name=f"Người Hỏi {ward.name}")
+        opened = open_request(officials[who], ward, "access", "id_document", person, utcnow())
+        places[ward.code] = (*places[ward.code], opened.ref)
     db.session.commit()
     return {"a": a, "b": b, "places": places, "users": officials}
 
 
 def official_rules(app):
-    return [r for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in BLUEPRINTS]
+    return [r for r in app.url_map.iter_rules()
+            if r.endpoint.split(".")[0] in BLUEPRINTS or r.endpoint.startswith(REQUEST_ENDPOINTS)]
 
 
 def build(rule, ward, places, users):
-    venue, est, key = places[ward.code]
+    venue, est, key, request_ref = places[ward.code]
     values = {}
     for arg in rule.arguments:
         if arg == "code":
@@ -70,6 +79,8 @@ def build(rule, ward, places, users):
             values[arg] = key
         elif arg == "user_id":
             values[arg] = users["official_b"].id
+        elif arg == "request_ref":
+            values[arg] = request_ref
         else:
             raise AssertionError(f"the access walk does not know how to fill <{arg}> of {rule.rule}")
     url = rule.rule
@@ -98,7 +109,8 @@ def counts():
 def test_the_walk_covers_every_official_route(app):
     endpoints = {r.endpoint for r in official_rules(app)}
     assert len(endpoints) >= 20
-    assert {"registry.upload", "reports.ward_list", "officials.new", "registry.decide"} <= endpoints
+    assert {"registry.upload", "reports.ward_list", "officials.new", "registry.decide",
+            "privacy.request_show"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login_and_see_nothing(client, app, world):

@@ -89,3 +89,16 @@ def test_json_gives_the_same_figures(app, make, runner):
 @pytest.mark.parametrize("fmt", ["xml", "csv"])
 def test_other_formats_are_refused(runner, fmt):
     assert runner.invoke(args=["data", "record", "--format", fmt]).exit_code != 0
+
+
+def test_the_records_example_output_shows_every_figure_the_command_prints(runner):
+    """docs/data-protection.md quotes the command's output: the same figures, in the same order."""
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "data-protection.md").read_text(encoding="utf-8")
+    quoted = doc.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+
+    def names(lines):
+        return [line.split(": ", 1)[0] for line in lines if not line.startswith("as of")]
+
+    assert names(quoted) == names(_text(runner))

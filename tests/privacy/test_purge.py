@@ -75,7 +75,7 @@ def test_profiles_without_remaining_visits_go_with_their_devices_dependents_and_
     gone_id, child_id, case_id, card_id = gone.id, child.id, case.id, card.id
 
     totals, chunks = _purge(cutoff, limit=1)  # one row per transaction: leads and followers apart
-    assert totals == {"visits": 3, "warnings": 1, "visitors": 2}
+    assert totals == {"visits": 3, "crossings": 0, "warnings": 1, "visitors": 2}
     assert all(n <= 1 for _name, n in chunks)
     remaining = set(db.session.scalars(select(Visitor.id)))
     assert gone_id not in remaining and child_id not in remaining

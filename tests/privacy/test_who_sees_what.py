@@ -4,7 +4,8 @@ A visitor with a distinctive name, phone and ID number checks in at a venue (wit
 a tracer opens a case for them, and then each role (nobody, the venue's owner, its staff, a
 checkpoint officer, the ward's official, a province administrator, a tracer, another browser)
 fetches every GET page of the portal, with every URL parameter filled with real values. Only the
-tracer's pages and the person's own browser may show the name, phone, ID number or the
+tracer's pages, the person's own browser and (while the person's request made in person at the
+ward is open) that request's pages for the ward's officials may show the name, phone, ID number or the
 dependent's name; every other role gets a 404, a redirect to log in, or a page without them.
 New routes are covered automatically: a route with a parameter this test cannot fill fails it.
 """
@@ -19,6 +20,7 @@ from portal.auth.models import VenueStaff
 from portal.checkin.models import Visit
 from portal.extensions import db
 from portal.clock import utcnow
+from portal.privacy.requests_service import open_request
 from portal.registry.checks import save_problems
 from portal.registry.models import Establishment
 from portal.visitors.models import Visitor
@@ -35,6 +37,10 @@ MARKERS = (NAME, DEPENDENT, PHONE_LOCAL, "+84987654321", "987654321", "0987 654 
 ROLES = ("anonymous", "owner", "staff", "checkpoint", "ward_official", "province_admin", "tracer")
 #: Pages that may show the person's data, and to whom.
 ALLOWED = {"tracer": ("/tracing/",)}
+#: A data request the person made in person (portal/privacy/requests.py): while it is open, its own
+#: page and data file show the person to the officials of its ward, who act for them.
+OPEN_REQUEST = re.compile(r"/data-requests/[A-Za-z0-9_-]{16,32}/(data\.csv)?")
+REQUEST_HANDLERS = ("ward_official", "province_admin")
 
 
 def _text(response):
@@ -87,9 +93,17 @@ def world(app, make, client, login):
         "visit_ref": visit.ref, "dependent_ref": db.session.scalar(
             select(Visitor.ref).where(Visitor.lead_id == person.id)),
         "registration_number": "3700123456",
+        # The person's open requests made in person at the ward: an access, a correction, a deletion.
+        "request_refs": _requests(accounts["ward_official"], ward, person),
         # A refused registry file of the ward's official: the list of its problems, kept for an hour.
         "problems_key": _refused_file(accounts["ward_official"]),
     }
+
+
+def _requests(official, ward, person):
+    refs = [open_request(official, ward, kind, "card", person, utcnow()).ref for kind in ("access", "correct", "delete")]
+    db.session.commit()
+    return refs
 
 
 def _refused_file(official):
@@ -128,6 +142,8 @@ def _urls(app, world):
                 choices.append((name, [world["accounts"]["ward_official"].id]))
             elif name == "key":
                 choices.append((name, [world["problems_key"]]))
+            elif name == "request_ref":
+                choices.append((name, world["request_refs"]))
             else:
                 pytest.fail(f"{rule.rule}: add values for <{name}> to this test")
         combos = [{}]
@@ -150,6 +166,8 @@ def _client_for(app, role, world):
 
 
 def _allowed(role, url):
+    if role in REQUEST_HANDLERS and OPEN_REQUEST.fullmatch(url):
+        return True
     return any(url.startswith(prefix) for prefix in ALLOWED.get(role, ()))
 
 

@@ -12,7 +12,18 @@ from ...passes.services import deviceless_match
 from .. import assist as rules
 from ..forms import ChooseForm, LookupForm, PersonForm
 from .. import bp
+from ...errors import not_found
+from ..crossings import is_checkpoint
 from .lanes import SCANNER_ROLES, check_word, fresh_form, scanner_device
+
+
+def _assisted_venue(code):
+    """The venue of an assisted check-in; 404 outside the actor's venues, and at a checkpoint,
+    where a scan records a crossing and never a stay (the page says to scan a card or pass)."""
+    venue = venue_for(current_user, code)
+    if is_checkpoint(venue):
+        not_found("staff/assist_checkpoint.html", venue=venue)
+    return venue
 
 def _per_account():
     """Look-ups count per staff account, whatever address or browser the account uses."""
@@ -43,7 +54,7 @@ def _choose_page(venue, state, people, form=None, status=200):
 @roles_required(*SCANNER_ROLES)
 def assist_page(code):
     """Assisted check-in: find a person by phone and year of birth, or enter their details."""
-    return _assist_page(venue_for(current_user, code))
+    return _assist_page(_assisted_venue(code))
 
 
 @bp.route("/<code>/assist/lookup", methods=["POST"])
@@ -51,7 +62,7 @@ def assist_page(code):
 @limiter.limit(lambda: current_app.config["PORTAL_ASSIST_LOOKUP_LIMIT"], key_func=_per_account)
 def assist_lookup(code):
     """The people a phone number and year of birth both match, with masked names; audited."""
-    venue = venue_for(current_user, code)
+    venue = _assisted_venue(code)
     lookup = LookupForm(prefix="find")
     if not lookup.validate():
         return _assist_page(venue, lookup=lookup, status=422)
@@ -65,7 +76,7 @@ def assist_lookup(code):
 @roles_required(*SCANNER_ROLES)
 def assist_confirm(code):
     """Check the chosen person in or out (assisted); audited."""
-    venue = venue_for(current_user, code)
+    venue = _assisted_venue(code)
     form = ChooseForm()
     state = form.state.data
     try:
@@ -92,7 +103,7 @@ def assist_confirm(code):
 @roles_required(*SCANNER_ROLES)
 def assist_enter(code):
     """Check in a person from the details staff typed in (assisted); audited."""
-    venue = venue_for(current_user, code)
+    venue = _assisted_venue(code)
     person = PersonForm()
     if not person.validate():
         return _assist_page(venue, person=person, status=422)

@@ -8,14 +8,21 @@ from ...venues.access import venue_for
 from flask_babel import gettext as _
 from flask import abort, flash
 from ...text import display_phone
-from .. import services
-from ..forms import AccountForm, AssignForm, MemberForm
+from ...clock import utcnow
+from ...errors import not_found
+from .. import crossings, services
+from ..forms import AccountForm, AssignForm, LaneForm, MemberForm
 from .. import bp
 
 STAFF_ERRORS = {
     "phone_taken": lambda: _("This phone number belongs to another account. Use the person's own number."),
     "already_here": lambda: _("This person already works at this venue."),
     "not_checkpoint": lambda: _("Only venues registered as traffic checkpoints take checkpoint officers."),
+}
+
+LANE_ERRORS = {
+    "name_taken": lambda: _("This checkpoint already has a lane with this name."),
+    "not_checkpoint": lambda: _("Only traffic checkpoints have lanes."),
 }
 
 
@@ -89,15 +96,64 @@ def _assign_form(formdata=True):
     return form
 
 
-def _checkpoints_page(account=None, assign=None, status=200):
+def _lane_form(formdata=True):
+    form = LaneForm(prefix="lane") if formdata else LaneForm(formdata=None, prefix="lane")
+    form.venue.choices = [("", _("Choose…"))] + [
+        (v.short_code, f"{v.name} · {v.ward.name}") for v in services.checkpoint_venues()
+    ]
+    return form
+
+
+def _checkpoints_page(account=None, assign=None, lane=None, status=200):
     officers = services.officers()
+    venues = services.checkpoint_venues()
+    lanes = crossings.lanes_by_venue([v.id for v in venues])
     return render_template(
         "staff/checkpoints.html",
         officers=[(o, services.venues_of(o)) for o in officers],
         account=account or AccountForm(formdata=None),
         assign=assign or _assign_form(formdata=False),
         member=MemberForm(formdata=None),
+        checkpoints=[(v, lanes[v.id]) for v in venues],
+        lane_form=lane or _lane_form(formdata=False),
     ), status
+
+
+@bp.route("/checkpoints/lanes", methods=["POST"])
+@roles_required("province_admin")
+def lane_new():
+    """Add a lane (name and direction) to a checkpoint."""
+    form = _lane_form()
+    if form.validate():
+        venue = venue_for(current_user, form.venue.data)
+        try:
+            lane = crossings.add_lane(venue, form.name.data, form.direction.data, utcnow())
+            db.session.commit()
+        except crossings.LaneError as exc:
+            db.session.rollback()
+            message = LANE_ERRORS.get(exc.code, lambda: _("That change is not possible."))()
+            (form.venue if exc.code == "not_checkpoint" else form.name).errors.append(message)
+        else:
+            flash(_("Lane %(name)s added at %(venue)s.", name=lane.name, venue=venue.name))
+            return redirect(url_for("staff.checkpoints"))
+    return _checkpoints_page(lane=form, status=422)
+
+
+@bp.route("/checkpoints/lanes/retire", methods=["POST"])
+@roles_required("province_admin")
+def lane_retire():
+    """Retire a lane: its scanners are asked to choose another; its crossings keep their lane."""
+    form = MemberForm()  # `venue` names the checkpoint, `user` carries the lane's id
+    if not form.validate():
+        abort(400)
+    venue = venue_for(current_user, form.venue.data)
+    lane = crossings.lane_at(venue, form.user.data)
+    if lane is None:
+        not_found()
+    crossings.retire_lane(lane)
+    db.session.commit()
+    flash(_("Lane %(name)s at %(venue)s is retired.", name=lane.name, venue=venue.name))
+    return redirect(url_for("staff.checkpoints"))
 
 
 @bp.route("/checkpoints")
