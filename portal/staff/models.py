@@ -3,7 +3,7 @@ checkpoint's lanes and the crossings recorded at them."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -50,6 +50,13 @@ class Scan(db.Model):
     method: Mapped[str] = mapped_column(String(10), default="staff")
     # From the scanner form: a resubmitted page (reload) finds its scan instead of toggling again.
     nonce: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # At a checkpoint: the lane scanned at (None: the officer chose the direction) and the direction.
+    lane_id: Mapped[int | None] = mapped_column(ForeignKey("lanes.id", ondelete="SET NULL"))
+    direction: Mapped[str | None] = mapped_column(String(3))
+    # A scan kept by the lane while the network was down: `scanned_at` is when it was taken,
+    # `received_at` when it reached the server, and `late` marks it as sent late.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def failed(self):
