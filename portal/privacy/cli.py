@@ -1,4 +1,4 @@
-"""`flask data purge`, `flask data rotate-key` and `flask data record`: run by the operator on the server."""
+"""`flask data purge`, `rotate-key`, `record`, `backup` and `restore`: run by the operator on the server."""
 import json
 import logging
 import os
@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from ..bootstrap import new_data_key
 from ..extensions import db
 from ..clock import utcnow
+from .backup import BackupError, backup, restore
 from .keys import KeyRotationError, rotate
 from .record import as_json, as_lines, figures
 from ..extensions import checkpoint_sqlite
@@ -101,3 +102,31 @@ def record_command(fmt):
         click.echo(json.dumps(as_json(found), indent=1))
     else:
         click.echo("\n".join(as_lines(found)))
+
+
+@data_cli.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False))
+def backup_command(dest):
+    """Copy the whole database to the new file DEST while the portal keeps running."""
+    db.session.close()
+    try:
+        size = backup(db.engine, dest)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    log.info("backup written to %s (%d bytes)", dest, size)
+    click.echo(f"Backup written to {dest} ({size} bytes). It is readable only with PORTAL_DATA_KEY: keep the key "
+               "safe, and apart from the backup.")
+
+
+@data_cli.command("restore")
+@click.argument("src", type=click.Path(dir_okay=False))
+def restore_command(src):
+    """Restore the backup file SRC into the configured database, which must be new and empty."""
+    db.session.close()
+    try:
+        restore(db.engine, src)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    log.info("restored %s", src)
+    click.echo(f"Restored {src}. Start the portal with the PORTAL_DATA_KEY the backup was made under, then run "
+               "`flask db upgrade` if the portal is newer than the backup.")
