@@ -6,7 +6,7 @@ from flask import Flask
 
 from . import config as config_module
 from .bootstrap import private_directory, private_sqlite_file
-from .extensions import (bound_postgresql_answers, configure_sqlite, csrf, db, limiter,
+from .extensions import (REPORTS_BIND, bound_postgresql_answers, configure_sqlite, csrf, db, limiter,
                          login_manager, migrate)
 
 
@@ -62,6 +62,9 @@ def _finish_config(app):
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if app.config.get("PORTAL_REPORTS_DATABASE_URL"):  # read by pages marked reads_from_replica
+        app.config["SQLALCHEMY_BINDS"] = {
+            REPORTS_BIND: config_module.database_url(app.config["PORTAL_REPORTS_DATABASE_URL"])}
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}

@@ -47,6 +47,8 @@ class Defaults:
     PORTAL_DB_SOCKET_TIMEOUT = 10  # unacknowledged data or a silent peer (TCP user timeout, keep-alive)
     PORTAL_DB_POOL_TIMEOUT = 10  # for a free connection of the process's pool
     PORTAL_PROXY_COUNT = 0  # reverse proxies in front (nginx: 1) whose X-Forwarded-* to trust
+    # A read-only copy (a PostgreSQL streaming replica) for the heavy report pages and exports.
+    PORTAL_REPORTS_DATABASE_URL = None
     PORTAL_LOG_LEVEL = "INFO"
 
     BABEL_DEFAULT_LOCALE = "vi"
@@ -83,6 +85,7 @@ ENV_SETTINGS = {
     "PORTAL_SECURE_COOKIES": lambda v: v.lower() in ("1", "true", "yes", "on"),
     "PORTAL_SQLITE_BUSY_TIMEOUT_MS": int,
     "PORTAL_PROXY_COUNT": int,
+    "PORTAL_REPORTS_DATABASE_URL": str,
     "PORTAL_LOG_LEVEL": str,
 }
 

@@ -2,6 +2,7 @@
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from ...extensions import reads_from_replica
 from ...security import OFFICIAL_VIEWERS, roles_required
 from ...divisions.access import ward_for
 from ...exports import export_response
@@ -27,6 +28,7 @@ def _follow_up_rows(places):
 @bp.route("/wards/<code>/follow-ups", defaults={"fmt": "html"})
 @bp.route("/wards/<code>/follow-ups.<fmt>")
 @roles_required(*OFFICIAL_VIEWERS)
+@reads_from_replica
 def follow_ups(code, fmt):
     """Places of a ward with follow-ups: last action, reminders, and who is still not registered."""
     ward = ward_for(current_user, code)

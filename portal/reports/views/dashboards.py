@@ -7,6 +7,7 @@ from ... import signals
 from ...extensions import db
 from ...clock import utcnow
 from ...registry.models import Establishment, MatchProposal
+from ...extensions import reads_from_replica
 from ...security import OFFICIAL_VIEWERS, roles_required, visible_ward_codes
 from ...divisions.access import visible_wards, ward_for
 from ..charts import bar_chart, meter
@@ -23,6 +24,7 @@ def _chart(points):
 
 @bp.route("/")
 @roles_required(*OFFICIAL_VIEWERS)
+@reads_from_replica
 def dashboard():
     """Coverage and activity for every ward the official may see (the province dashboard for admins)."""
     codes = visible_ward_codes(current_user)
@@ -44,6 +46,7 @@ def dashboard():
 
 @bp.route("/wards/<code>/")
 @roles_required(*OFFICIAL_VIEWERS)
+@reads_from_replica
 def ward(code):
     """One ward's dashboard: coverage, activity, zone level and the way into the lists."""
     ward = ward_for(current_user, code)

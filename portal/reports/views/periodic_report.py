@@ -3,6 +3,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from ...clock import utcnow
+from ...extensions import reads_from_replica
 from ...security import OFFICIAL_VIEWERS, roles_required, visible_ward_codes
 from ...exports import export_response
 from ..models import SHORT_LEVELS
@@ -26,6 +27,7 @@ def _report_day(raw, today):
 @bp.route("/periodic", defaults={"fmt": "html"})
 @bp.route("/periodic.<fmt>")
 @roles_required(*OFFICIAL_VIEWERS)
+@reads_from_replica
 def periodic(fmt):
     """The daily or weekly report per ward, each figure with its change; printable, CSV and XLSX."""
     now = utcnow()

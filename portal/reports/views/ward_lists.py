@@ -3,6 +3,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from ...clock import utcnow
+from ...extensions import reads_from_replica
 from ...security import OFFICIAL_VIEWERS, roles_required
 from ...divisions.access import ward_for
 from ...text import display_phone
@@ -46,6 +47,7 @@ def _list_header(kind):
 @bp.route("/wards/<code>/<kind>", defaults={"fmt": "html"})
 @bp.route("/wards/<code>/<kind>.<fmt>")
 @roles_required(*OFFICIAL_VIEWERS)
+@reads_from_replica
 def ward_list(code, kind, fmt):
     """A ward list (not registered / not used / entries without exits): page, print, CSV or XLSX."""
     ward = ward_for(current_user, code)

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from ...extensions import db
 from ...clock import utcnow
+from ...extensions import reads_from_replica
 from ...security import OFFICIAL_VIEWERS, roles_required, visible_ward_codes
 from ...divisions.access import visible_wards, ward_for
 from ...exports import export_response
@@ -60,6 +61,7 @@ def zone_history(code):
 @bp.route("/high-risk", defaults={"fmt": "html"})
 @bp.route("/high-risk.<fmt>")
 @roles_required(*OFFICIAL_VIEWERS)
+@reads_from_replica
 def high_risk(fmt):
     """Markets, supermarkets, boarding houses, stations and factories with the most visitors in 7 days."""
     now = utcnow()
