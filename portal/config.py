@@ -37,6 +37,8 @@ class Defaults:
     PORTAL_ASSIST_PICK_SECONDS = 600  # how long the list of matching people may be chosen from
     # A pass scanned this soon after its holder went out with their household answers "already out".
     PORTAL_HOUSEHOLD_WINDOW_SECONDS = 120
+    # A scan a lane kept while offline is accepted up to this many hours after it was taken.
+    PORTAL_SCAN_QUEUE_MAX_AGE_HOURS = 12
     PORTAL_SECURE_COOKIES = None  # None: Secure when PORTAL_BASE_URL is https
     PORTAL_SQLITE_BUSY_TIMEOUT_MS = 10000
     # How long the portal waits on PostgreSQL, in seconds, before it answers 503 instead of
@@ -82,6 +84,7 @@ ENV_SETTINGS = {
     "PORTAL_LOGIN_IP_LIMIT": str,
     "PORTAL_REGISTRATION_IP_LIMIT": str,
     "PORTAL_ASSIST_LOOKUP_LIMIT": str,
+    "PORTAL_SCAN_QUEUE_MAX_AGE_HOURS": int,
     "PORTAL_SECURE_COOKIES": lambda v: v.lower() in ("1", "true", "yes", "on"),
     "PORTAL_SQLITE_BUSY_TIMEOUT_MS": int,
     "PORTAL_PROXY_COUNT": int,

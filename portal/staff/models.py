@@ -15,7 +15,7 @@ from ..columns import UTCDateTime
 GOOD_OUTCOMES = ("in", "out", "repeat", "household")
 #: Scans that recorded nothing, with the reason shown in red.
 FAILED_OUTCOMES = ("malformed", "mistyped", "venue_code", "unknown", "retired", "forgotten", "inactive",
-                   "card_fields", "card_date", "card_number", "card_name")
+                   "card_fields", "card_date", "card_number", "card_name", "queue_time", "queue_lane", "out_of_order")
 OUTCOMES = GOOD_OUTCOMES + FAILED_OUTCOMES
 
 REASONS = {
@@ -31,6 +31,13 @@ REASONS = {
     "card_date": _l("A date on this ID card is wrong."),
     "card_number": _l("The ID number on this card fails its checks."),
     "card_name": _l("The name on this ID card cannot be used."),
+    # Scans kept by a lane while the network was down (staff/queue.py).
+    "queue_time": _l("This scan waited too long to be sent, or the device's clock is wrong: it was not recorded. "
+                     "Scan the person again if they are still here."),
+    "queue_lane": _l("This scan was taken at a lane that no longer exists and no direction was chosen: "
+                     "it was not recorded."),
+    "out_of_order": _l("This person checked in or out after this scan was taken: applying it now would rewrite "
+                       "what happened, so it was not recorded. Check their visit by hand."),
 }
 
 

@@ -111,11 +111,16 @@ def left_with_household(visitor_id, venue, now, window):
     return lead
 
 
-def log_scan(venue, actor, device, now, outcome, method, nonce=None):
-    """Add a row to the scan log (no personal data) and flush: a reused nonce fails here."""
+def log_scan(venue, actor, device, now, outcome, method, nonce=None, passage=None):
+    """Add a row to the scan log (no personal data) and flush: a reused nonce fails here.
+
+    A checkpoint scan (`passage`) keeps its lane and direction for the checkpoint figures.
+    """
     db.session.add(
         Scan(venue_id=venue.id, user_id=actor.id if actor else None, device=device,
-             scanned_at=now, outcome=outcome, method=method, nonce=nonce)
+             scanned_at=now, outcome=outcome, method=method, nonce=nonce,
+             lane_id=passage.lane.id if passage is not None and passage.lane is not None else None,
+             direction=passage.direction if passage is not None else None)
     )
     db.session.flush()
 
@@ -132,8 +137,9 @@ def scan_pass(raw, venue, actor, device, now, nonce=None, household_window=None,
     A reloaded scanner page sends its form's `nonce` again: the scan log's unique nonce then
     fails, the caller rolls back and answers with `rescan`.
     """
-    result = _scan(raw, venue, now, household_window, passage, actor)
-    log_scan(venue, actor, device, now, result.outcome, "card" if idcard.is_card_payload(raw) else "staff", nonce)
+    result = judge(raw, venue, now, household_window, passage, actor)
+    log_scan(venue, actor, device, now, result.outcome, "card" if idcard.is_card_payload(raw) else "staff", nonce,
+             passage)
     return result
 
 
@@ -143,7 +149,8 @@ def only_out(venue, visitor_id, now):
     return venue.status != "active" and direction_now(visitor_id, venue, now) != "in"
 
 
-def _scan(raw, venue, now, household_window, passage=None, actor=None):
+def judge(raw, venue, now, household_window, passage=None, actor=None):
+    """The scan of `raw` at `now` applied (toggled, crossed or refused), without its scan-log line."""
     if len(raw or "") > idcard.MAX_LENGTH:  # a paste, not a scan: refused before any parsing
         return ScanResult("inactive" if venue.status != "active" else "malformed")
     if idcard.is_card_payload(raw):

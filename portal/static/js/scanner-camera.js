@@ -28,7 +28,8 @@
       if (codes.length && codes[0].rawValue) {
         input.value = codes[0].rawValue;
         stop();
-        input.form.submit();
+        // requestSubmit: the kept-scans script sees the scan (submit() would bypass it).
+        if (input.form.requestSubmit) { input.form.requestSubmit(); } else { input.form.submit(); }
       } else {
         window.setTimeout(look, 150);
       }
