@@ -4,6 +4,7 @@ import os
 
 from flask import Flask
 
+from . import assets
 from . import config as config_module
 from .bootstrap import private_directory, private_sqlite_file
 from .extensions import (REPORTS_BIND, bound_postgresql_answers, configure_sqlite, csrf, db, limiter,
@@ -101,6 +102,7 @@ def _init_extensions(app):
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    assets.init_app(app)
 
 
 #: Feature packages, each with an `init_app(app)` that registers its blueprint, its `flask`
