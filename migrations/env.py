@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from portal import partitions
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -46,6 +48,11 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and obj.__class__.__module__.startswith("portal."):
         return "sa." + repr(obj.impl)
     return False
+
+
+def include_name(name, type_, parent_names):
+    """Leave the day partitions of partitioned tables out of autogenerate (portal/partitions.py)."""
+    return not (type_ == "table" and partitions.is_partition(name))
 
 
 def get_metadata():
@@ -95,6 +102,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
@@ -109,6 +117,8 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            # Every `flask db upgrade` on PostgreSQL also creates the day partitions due (none on SQLite).
+            partitions.ensure(connection, partitions.utc_today())
 
 
 if context.is_offline_mode():

@@ -24,8 +24,14 @@ def _database_url(tmpdir):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `once` and the browser tests (tests/e2e) run in the SQLite pass only: on
-    PostgreSQL they are deselected (not skipped), as CI runs the suite on both databases."""
+    PostgreSQL they are deselected (not skipped), as CI runs the suite on both databases. Tests
+    marked `postgresql` (partitions) run in the PostgreSQL pass only."""
     if not os.environ.get("TEST_DATABASE_URL"):
+        # Tests of what only PostgreSQL has (partitions) run in the PostgreSQL pass only.
+        postgresql_only = [item for item in items if item.get_closest_marker("postgresql") is not None]
+        if postgresql_only:
+            config.hook.pytest_deselected(items=postgresql_only)
+            items[:] = [item for item in items if item.get_closest_marker("postgresql") is None]
         return
 
     def once(item):

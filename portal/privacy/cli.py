@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .. import partitions
 from ..bootstrap import new_data_key
 from ..extensions import db
 from ..clock import utcnow
@@ -57,6 +58,26 @@ def purge_command(days, chunk, pause):
                    "run the purge again.")
     elif checkpointed:
         click.echo("The SQLite write-ahead log is checkpointed and emptied.")
+
+
+@data_cli.command("partitions")
+@click.option("--ahead", type=click.IntRange(1, 60), default=partitions.DAYS_AHEAD, show_default=True,
+              help="Create the day partitions up to this many days ahead.")
+def partitions_command(ahead):
+    """PostgreSQL: create the coming days' partitions of visits and crossings (run daily)."""
+    if not partitions.applies(db.session.connection()):
+        click.echo("SQLite keeps plain tables: there are no partitions to create.")
+        return
+    done = partitions.ensure(db.session.connection(), partitions.utc_today(), ahead)
+    db.session.commit()
+    for table in done:
+        days = ", ".join(f"{day:%Y-%m-%d}" for day in table.created) or "none"
+        click.echo(f"{table.table}: partitions created for {days}.")
+        if table.in_default:
+            log.warning("partitions: %s_default holds %d rows", table.table, table.in_default)
+            click.echo(f"Warning: {table.in_default} {table.table} rows are in {table.table}_default, outside "
+                       "the days that have a partition (a clock far off, or this command not run for days). "
+                       "Each run moves the rows of the days it creates out of it.")
 
 
 @data_cli.command("rotate-key")

@@ -1,0 +1,20 @@
+"""case register with classification history, and people to follow up
+
+Revision ID: 0019_cases
+Revises: 0018_inspections
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = "0019_cases"
+down_revision = "0018_inspections"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
