@@ -7,6 +7,7 @@ from ..clock import local_date
 from ..divisions.models import Division
 from ..extensions import db
 from ..registry.models import Establishment, FollowUp
+from ..staff.checkpoint_figures import Window, checkpoints_figures
 from ..venues.models import Venue
 from ..checkin.figures import percent
 from .figures import visits_at_venues_of, visits_by_venue
@@ -109,7 +110,25 @@ def periodic_report(wards, kind, day):
         rows.append(_row(ward, level.level if level else None, now_values, before))
     total = _row(None, None, _finish(sums["now"]) if sums["now"] else _finish(_empty()),
                  _finish(sums["before"]) if sums["before"] else _finish(_empty()))
-    return {"period": bounds, "rows": rows, "total": total}
+    return {"period": bounds, "rows": rows, "total": total, "checkpoints": checkpoint_section(wards, bounds)}
+
+
+def checkpoint_section(wards, bounds):
+    """{'rows': [(venue, Window)], 'total': Window}: each traffic checkpoint of the wards over the
+    period (crossings in and out, rejected scans, gaps between scans), in Vietnamese order: those open
+    by the period's end, and any other that scanned in it. Counts and times only."""
+    codes = [w.code for w in wards]
+    if not codes:
+        return {"rows": [], "total": Window()}
+    venues = db.session.scalars(select(Venue).where(
+        Venue.category == "checkpoint", Venue.ward_code.in_(codes))).all()
+    figures = checkpoints_figures([v.id for v in venues], bounds["start"], bounds["end"])
+    rows = [(v, figures[v.id].total) for v in sorted(venues, key=lambda v: (v.name_sort, v.id))
+            if figures[v.id].total.scans or (v.status != "closed" and v.created_at < bounds["end"])]
+    total = Window()
+    for _venue, window in rows:
+        total.add(window)
+    return {"rows": rows, "total": total}
 
 
 def _empty():

@@ -11,6 +11,7 @@ from ...venues.access import venue_for, visible_venues
 from flask_babel import gettext as _
 from .. import crossings
 from .. import figures as figures_module
+from ..checkpoint_figures import checkpoint_figures
 from ..forms import ScanForm
 from ..scanning import Passage, ScanResult, rescan, scan_pass
 from ..services import venues_of
@@ -117,7 +118,8 @@ def figures(code):
     tz = current_app.config["PORTAL_TIMEZONE"]
     now = utcnow()
     start, end = day_bounds(now, tz)
+    checkpoint = checkpoint_figures(venue, start, end, now, tz) if crossings.is_checkpoint(venue) else None
     return render_template(
-        "staff/figures.html", venue=venue, day=start, now=now,
+        "staff/figures.html", venue=venue, day=start, now=now, checkpoint=checkpoint,
         figures=figures_module.lane_figures(venue, start, end, tz),
     )
