@@ -32,10 +32,32 @@ def stamp(value, sqlite):
     return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
 
 
+#: The Vietnamese sort-key columns the models keep beside a text (portal/collation.py): a bulk
+#: insert fills them as the ORM would.
+SORT_KEYS = {
+    "users": (("full_name", "full_name_sort"),),
+    "venues": (("name", "name_sort"),),
+    "establishments": (("name", "name_sort"), ("address", "address_sort")),
+}
+
+
+def with_sort_keys(table, columns, rows):
+    """(columns, rows) with the table's sort-key columns added, computed from their texts."""
+    pairs = [(columns.index(text), key) for text, key in SORT_KEYS.get(table, ()) if key not in columns]
+    if not pairs:
+        return columns, rows
+    from portal.collation import stored_key
+
+    columns = tuple(columns) + tuple(key for _i, key in pairs)
+    return columns, (tuple(row) + tuple(stored_key(row[i]) for i, _key in pairs) for row in rows)
+
+
 def insert(table, columns, rows, sqlite=None, batch=50000, cache_kib=400000):
     """Bulk insert tuples of database-ready values on a connection of its own: executemany on
     SQLite, COPY on PostgreSQL; returns the count. `sqlite` is taken from the engine when None."""
     from portal.extensions import db
+
+    columns, rows = with_sort_keys(table, columns, rows)
 
     if sqlite is None:
         sqlite = db.engine.dialect.name == "sqlite"

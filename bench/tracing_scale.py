@@ -89,6 +89,13 @@ def seed(app, visits, purge_rows, now, rng):
     window = timedelta(days=RETENTION_DAYS)
     from portal.checkin.models import Visit
 
+    if not sqlite:  # a partition for every day seeded, as the daily `flask data partitions` keeps them
+        from portal import partitions
+
+        first_day = (now - timedelta(days=RETENTION_DAYS + 10)).date()
+        with db.engine.begin() as conn:
+            for n in range((now.date() - first_day).days + 1):
+                partitions.create_day(conn, "visits", first_day + timedelta(days=n))
     indexes = list(Visit.__table__.indexes)  # built once after loading: much faster than row by row
     for index in indexes:
         index.drop(bind=db.engine)

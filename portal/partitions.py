@@ -69,14 +69,14 @@ def is_partitioned(conn, table):
     """Whether `table` is a partitioned table in this PostgreSQL database."""
     return bool(conn.execute(text(
         "SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
-        "WHERE c.relname = :t AND c.relnamespace = 'public'::regnamespace"), {"t": table}).scalar())
+        "WHERE c.relname = :t AND c.relnamespace = current_schema()::regnamespace"), {"t": table}).scalar())
 
 
 def days_of(conn, table):
     """The UTC days that have a partition of `table`, in order."""
     names = conn.execute(text(
         "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = :t AND p.relnamespace = 'public'::regnamespace"),
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = :t AND p.relnamespace = current_schema()::regnamespace"),
         {"t": table}).scalars()
     days = []
     for name in names:
@@ -145,7 +145,8 @@ class Dropped:
 
 
 def drop_before(conn, cutoff):
-    """Detach and drop every day partition whose whole day is before `cutoff`; returns what went."""
+    """Detach and drop the oldest day partition whose whole day is before `cutoff`: a list of the
+    one dropped, or an empty list when none is left. Commit after each call (it locks the table)."""
     if not applies(conn):
         return []
     gone = []
@@ -158,6 +159,9 @@ def drop_before(conn, cutoff):
             if end > cutoff:
                 continue
             name = _partition_name(table, day)
+            # The parent first, for the milliseconds this takes: a check-in holding the parent
+            # while a partition's lock is asked for would otherwise deadlock with the detach.
+            conn.execute(text(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE'))
             rows = conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
             if table == "visits":  # links from later days into this one (a lead checked in earlier)
                 conn.execute(text(
@@ -166,6 +170,7 @@ def drop_before(conn, cutoff):
             conn.execute(text(f'ALTER TABLE "{table}" DETACH PARTITION "{name}"'))
             conn.execute(text(f'DROP TABLE "{name}"'))
             gone.append(Dropped(table, day, rows))
+            return gone  # one day per transaction: the caller commits and asks again
     return gone
 
 
@@ -175,12 +180,12 @@ def partition_table(conn, table, today, days_ahead=DAYS_AHEAD):
     column, unique = TABLES[table]
     old = f"{table}_unpartitioned"
     indexes = conn.execute(text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND schemaname = 'public'"),
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND schemaname = current_schema()"),
         {"t": table}).all()
     constraints = conn.execute(text(
         "SELECT conname, contype, pg_get_constraintdef(oid), confrelid = conrelid FROM pg_constraint "
-        "WHERE conrelid = CAST(:t AS regclass)"), {"t": f"public.{table}"}).all()
-    sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": f"public.{table}"}).scalar()
+        "WHERE conrelid = CAST(:t AS regclass)"), {"t": table}).all()
+    sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
     conn.execute(text(f'ALTER TABLE "{table}" RENAME TO "{old}"'))
     for name, kind, _definition, _self in constraints:
         if kind in ("f", "u"):
@@ -219,12 +224,12 @@ def unpartition_table(conn, table):
     column, unique = TABLES[table]
     old = f"{table}_partitioned"
     indexes = conn.execute(text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND schemaname = 'public'"),
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND schemaname = current_schema()"),
         {"t": table}).all()
     constraints = conn.execute(text(
         "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"), {"t": f"public.{table}"}).all()
-    sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": f"public.{table}"}).scalar()
+        "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"), {"t": table}).all()
+    sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
     if sequence:
         conn.execute(text(f"ALTER SEQUENCE {sequence} OWNED BY NONE"))
     conn.execute(text(f'ALTER TABLE "{table}" RENAME TO "{old}"'))

@@ -130,11 +130,12 @@ def purge(cutoff, limit, commit, on_chunk=None):
     """
     totals = {name: 0 for name, _step in STEPS}
     # On PostgreSQL whole days older than the cutoff go first, a partition at a time (no dead rows).
-    for gone in partitions.drop_before(db.session.connection(), cutoff):
-        totals[gone.table] += gone.rows
+    while dropped := partitions.drop_before(db.session.connection(), cutoff):
+        for gone in dropped:
+            totals[gone.table] += gone.rows
+            if on_chunk is not None:
+                on_chunk(gone.table, gone.rows)
         commit()
-        if on_chunk is not None:
-            on_chunk(gone.table, gone.rows)
     for name, step in STEPS:
         while True:
             count = step(cutoff, limit)
