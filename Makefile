@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test bench install install-test translations config db demo clean-venv
+.PHONY: run test bench cluster-test install install-test translations config db demo clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,6 +46,11 @@ test: $(VENV)/.installed-test translations chromium
 
 bench: $(VENV)/.installed-test translations
 	$(BIN)/python -m bench
+
+# nginx, PgBouncer and two gunicorn instances from deploy/ on this machine (tests/cluster); uses the
+# shared PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379, database 7), stopping neither.
+cluster-test: $(VENV)/.installed-test translations
+	VAORA_CLUSTER=1 $(BIN)/python -m pytest -o addopts="" -p no:cacheprovider -q -s tests/cluster
 
 clean-venv:
 	rm -rf $(VENV)

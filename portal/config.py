@@ -48,6 +48,9 @@ class Defaults:
     PORTAL_DB_QUERY_TIMEOUT = 15  # for any answer during a web request; 0: wait for ever
     PORTAL_DB_SOCKET_TIMEOUT = 10  # unacknowledged data or a silent peer (TCP user timeout, keep-alive)
     PORTAL_DB_POOL_TIMEOUT = 10  # for a free connection of the process's pool
+    # psycopg prepares statements it runs often; off behind PgBouncer in transaction mode (1.18 and
+    # older), where the next transaction may land on a server connection that never prepared them.
+    PORTAL_DB_PREPARED_STATEMENTS = True
     PORTAL_PROXY_COUNT = 0  # reverse proxies in front (nginx: 1) whose X-Forwarded-* to trust
     # A read-only copy (a PostgreSQL streaming replica) for the heavy report pages and exports.
     PORTAL_REPORTS_DATABASE_URL = None
@@ -115,6 +118,8 @@ def postgresql_engine_options(config):
             tcp_user_timeout=socket_timeout * 1000, keepalives=1, keepalives_idle=socket_timeout,
             keepalives_interval=max(1, socket_timeout // 3), keepalives_count=3,
         )
+    if not config.get("PORTAL_DB_PREPARED_STATEMENTS", True):
+        connect_args["prepare_threshold"] = None  # psycopg 3: never prepare
     connect_args.update(options.get("connect_args") or {})
     options["connect_args"] = connect_args
     return options
