@@ -11,3 +11,4 @@ from .staff.models import Crossing, Lane, Scan  # noqa: F401
 from .registry.models import Establishment, FollowUp, MatchProposal, RegistryCheck, RegistryImport  # noqa: F401
 from .reports.models import ZoneLevel  # noqa: F401
 from .privacy.models import DataRequest  # noqa: F401
+from .inspection.models import Inspection, InspectorCategory, InspectorScope, InspectorWard, PosterCheck  # noqa: F401

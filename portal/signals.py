@@ -41,6 +41,14 @@ Sent by `venues.routes.show` for the venue's owner. Receivers are called as
 `receiver(venue=Venue)` and return one `Markup` panel (or None for none).
 Connected by checkin (today's check word and counts) and staff (staff accounts and scanner).""")
 
+place_history = _Signal("place_history", """Sections under the follow-ups on an official's page of one
+establishment or venue.
+
+Sent by `registry.views.places` (the establishment and venue pages). Receivers are called as
+`receiver(actor=User, venue=Venue or None)`: the venue itself, or the establishment's matched venue
+(None when it has none); the caller already checked the actor may see the page. They return one
+`Markup` section (or None). Connected by inspection (inspections and proposed suspensions).""")
+
 province_panels = _Signal("province_panels", """Panels on the province dashboard.
 
 Sent by `reports.views.dashboards.dashboard`, only when a province administrator looks at it. Receivers are

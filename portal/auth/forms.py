@@ -15,6 +15,7 @@ ROLE_NAMES = {
     "ward_official": _l("Ward official"),
     "tracer": _l("Health tracer"),
     "province_admin": _l("Province administrator"),
+    "inspector": _l("Inspector"),
 }
 
 

@@ -9,8 +9,12 @@ HOMES = {
     "owner": (("venues.index", _l("Your venues"), _l("Go to your venues")),),
     "staff": (("staff.index", _l("Your scanner"), _l("Go to your scanner")),),
     "checkpoint": (("staff.index", _l("Your scanner"), _l("Go to your scanner")),),
-    "ward_official": (("reports.dashboard", _l("Your wards"), _l("Go to your wards")),),
+    "ward_official": (
+        ("reports.dashboard", _l("Your wards"), _l("Go to your wards")),
+        ("inspection.index", _l("Inspections"), _l("Inspect venues")),
+    ),
     "tracer": (("tracing.index", _l("Tracing"), _l("Go to tracing")),),
+    "inspector": (("inspection.index", _l("Inspections"), _l("Go to your inspections")),),
     "province_admin": (
         ("reports.dashboard", _l("Province dashboard"), _l("Go to the province dashboard")),
         ("officials.index", _l("Accounts"), _l("Manage official accounts")),

@@ -11,8 +11,8 @@ from ..extensions import db
 from ..clock import utcnow
 from ..columns import UTCDateTime
 
-ROLES = ("owner", "staff", "checkpoint", "ward_official", "tracer", "province_admin")
-OFFICIAL_ROLES = ("ward_official", "tracer", "province_admin")
+ROLES = ("owner", "staff", "checkpoint", "ward_official", "tracer", "province_admin", "inspector")
+OFFICIAL_ROLES = ("ward_official", "tracer", "province_admin", "inspector")
 
 
 class User(UserMixin, db.Model):

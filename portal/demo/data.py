@@ -14,6 +14,7 @@ ACCOUNTS = (
     ("tracer", "Bác sĩ Trạm Y tế", "0901000005"),
     ("staff", "Lê Văn Tâm", "0901000006"),
     ("checkpoint", "Phạm Quốc Bảo", "0901000007"),
+    ("inspector", "Thanh tra Sở Công Thương", "0901000008"),
 )
 ADMIN_PHONE = "0901000001"
 
@@ -25,6 +26,8 @@ WARDS = {
     "thuan_an": "Phường Thuận An",
 }
 OFFICIAL_WARDS = {"0901000002": ("tdm", "phu_loi", "di_an", "thuan_an")}
+#: The inspector's scope: (department, kinds of venue, wards), as a province administrator sets it.
+INSPECTOR_SCOPES = {"0901000008": ("trade", ("market", "supermarket", "shop"), ("tdm", "phu_loi"))}
 
 #: Venues by the phone of the account that registers them: (name, kind, registration number,
 #: address, ward). The province admin registers the traffic checkpoint, as on /staff/checkpoints.

@@ -86,6 +86,14 @@ def _official_wards(users, wards):
     db.session.flush()
 
 
+def _inspector_scopes(users, wards, province_code):
+    """Give each demo inspector exactly their demo scope."""
+    from ..inspection.scopes import set_scope
+
+    for phone, (department, categories, keys) in data.INSPECTOR_SCOPES.items():
+        set_scope(users[phone], department, categories, [wards[key].code for key in keys], province_code)
+
+
 def _venues(users, wards, province_code):
     """Every demo venue: {(registrant's phone, name): Venue}."""
     venues = {}
@@ -172,6 +180,7 @@ def load_demo(province_code, now=None):
     created = []
     users = _accounts(created)
     _official_wards(users, wards)
+    _inspector_scopes(users, wards, province_code)
     venues = _venues(users, wards, province_code)
     _assignments(venues, created)
     _lanes(venues, now)

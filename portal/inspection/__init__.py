@@ -1,5 +1,13 @@
 """Inspection: inspectors check venue posters on site and record what they found."""
+from flask import Blueprint
+
+bp = Blueprint("inspection", __name__, url_prefix="/inspection")
 
 
 def init_app(app):
-    """Register the inspection pages (none yet)."""
+    """Register the inspection pages, the owner's panel and the officials' history section."""
+    from . import panels
+    from .views import pages, suspension  # noqa: F401  (routes on bp)
+
+    app.register_blueprint(bp)
+    panels.connect(app)

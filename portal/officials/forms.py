@@ -9,6 +9,8 @@ from ..auth.forms import ROLE_NAMES
 from ..auth.models import OFFICIAL_ROLES
 from ..auth.passwords import StrongPassword
 from ..forms_common import options
+from ..inspection.models import DEPARTMENTS
+from ..venues.models import CATEGORIES
 from ..text import PlainText, VietnamesePhone
 
 ROLE_LABELS = {role: ROLE_NAMES[role] for role in OFFICIAL_ROLES}
@@ -19,6 +21,20 @@ class WardsMixin:
         """Offer the wards of the province as checkboxes."""
         self.wards.choices = [(w.code, w.name) for w in wards]
         self.ward_rows = list(wards)
+
+
+def _department_field():
+    return SelectField(
+        _l("Department"), choices=options([("", _l("Choose…"))] + list(DEPARTMENTS.items())), validate_choice=False,
+        description=_l("Only for inspectors: the department they inspect for."),
+    )
+
+
+def _categories_field():
+    return SelectMultipleField(
+        _l("Kinds of venue inspected"), choices=options(CATEGORIES.items()), validate_choice=False,
+        description=_l("Only for inspectors: the kinds of venue they inspect in their wards."),
+    )
 
 
 class OfficialForm(WardsMixin, FlaskForm):
@@ -42,8 +58,10 @@ class OfficialForm(WardsMixin, FlaskForm):
     )
     wards = SelectMultipleField(
         _l("Wards"), choices=[], validate_choice=False,
-        description=_l("Only for ward officials: the wards they work for."),
+        description=_l("For ward officials and inspectors: the wards they work for."),
     )
+    department = _department_field()
+    categories = _categories_field()
 
     def keep_password(self):
         """Show a first password that passed its checks again, so a filter or another field's
@@ -59,5 +77,7 @@ class OfficialEditForm(WardsMixin, FlaskForm):
     )
     wards = SelectMultipleField(
         _l("Wards"), choices=[], validate_choice=False,
-        description=_l("Only for ward officials: the wards they work for."),
+        description=_l("For ward officials and inspectors: the wards they work for."),
     )
+    department = _department_field()
+    categories = _categories_field()

@@ -14,14 +14,20 @@ from ..security import roles_required
 from .forms import ROLE_LABELS, OfficialEditForm, OfficialForm
 from .wards import ward_picker
 from .services import (OfficialError, create_official, give_new_password, official_accounts, official_by_id,
-                       lift_login_pause, set_active, update_official)
+                       official_wards, lift_login_pause, set_active, update_official)
+from ..inspection.scopes import scope_of
 from . import bp
 
 
 ERRORS = {
     "role": lambda: _("Choose a role."),
     "wards_missing": lambda: _("Choose at least one ward for a ward official."),
-    "wards_not_allowed": lambda: _("Only ward officials have wards; untick them."),
+    "wards_not_allowed": lambda: _("Only ward officials have wards (and inspectors, with their kinds of venue); untick them."),
+    "wards_missing_inspector": lambda: _("Choose at least one ward for an inspector."),
+    "department_missing": lambda: _("Choose the inspector's department."),
+    "categories_missing": lambda: _("Choose at least one kind of venue for an inspector."),
+    "category_unknown": lambda: _("Choose kinds of venue from the list."),
+    "scope_not_allowed": lambda: _("Only inspectors have a department and kinds of venue; leave them empty."),
     "ward_unknown": lambda: _("Choose wards of this province."),
     "phone_taken": lambda: _("An account with this phone number already exists."),
     "phone": lambda: _("Enter a Vietnamese phone number, for example 0912 345 678."),
@@ -47,7 +53,7 @@ def _picker(form):
 
 
 def _names_of(account, wards):
-    codes = {link.division_code for link in account.wards}
+    codes = set(official_wards(account))
     return [w.name for w in wards if w.code in codes]
 
 
@@ -72,7 +78,8 @@ def new():
         try:
             user = create_official(role=form.role.data, full_name=form.full_name.data, phone=form.phone.data,
                                    password=form.password.data, ward_codes=form.wards.data,
-                                   province_code=_province())
+                                   province_code=_province(), department=form.department.data or None,
+                                   categories=form.categories.data)
         except OfficialError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(ERRORS[exc.code]())
@@ -97,21 +104,29 @@ def _account(user_id):
 def edit(user_id):
     """Change an official's name and wards."""
     user = _account(user_id)
-    form = OfficialEditForm() if request.method == "POST" else OfficialEditForm(
-        full_name=user.full_name, wards=[w.division_code for w in user.wards])
+    form = OfficialEditForm() if request.method == "POST" else _edit_form(user)
     form.set_wards(wards_of(_province()))
     if not _filtering() and form.validate_on_submit():
         try:
             update_official(user, full_name=form.full_name.data, ward_codes=form.wards.data,
-                            province_code=_province())
+                            province_code=_province(), department=form.department.data or None,
+                            categories=form.categories.data)
         except OfficialError as exc:
             db.session.rollback()
-            form.wards.errors.append(ERRORS[exc.code]())
+            getattr(form, exc.field if exc.field in ("department", "categories") else "wards").errors.append(
+                ERRORS[exc.code]())
         else:
             db.session.commit()
             flash(_("Changes saved."))
             return redirect(url_for("officials.edit", user_id=user.id))
     return _edit_page(user, form, status=form_status(form))
+
+
+def _edit_form(user, formdata=None):
+    """The edit form filled from the account (an inspector's scope included)."""
+    department, categories = (scope_of(user)[:2] if user.role == "inspector" else (None, []))
+    return OfficialEditForm(formdata=formdata, full_name=user.full_name, wards=official_wards(user),
+                            department=department or "", categories=categories)
 
 
 def _edit_page(user, form, password_form=None, status=200):
@@ -127,8 +142,7 @@ def new_password(user_id):
     form = NewPasswordForm()
     form.password_context = {"phone": user.phone, "full_name": user.full_name, "email": user.email}
     if not form.validate():
-        edit_form = OfficialEditForm(formdata=None, full_name=user.full_name,
-                                     wards=[w.division_code for w in user.wards])
+        edit_form = _edit_form(user)
         edit_form.set_wards(wards_of(_province()))
         return _edit_page(user, edit_form, password_form=form, status=422)
     give_new_password(user, form.password.data, current_user, utcnow())

@@ -8,6 +8,7 @@ from ..auth.models import OFFICIAL_ROLES, User, UserWard
 from ..auth.services import AccountError, create_user, end_sessions, set_password
 from ..divisions.models import Division
 from ..extensions import db
+from ..inspection.scopes import ScopeError, checked_scope, scope_of, set_scope
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +22,18 @@ class OfficialError(ValueError):
         self.code = code
 
 
+#: Roles that work for wards: ward officials (user_wards) and inspectors (inspector_wards).
+WARD_ROLES = ("ward_official", "inspector")
+
+
 def _check_wards(role, ward_codes, province_code):
     codes = sorted({str(c).strip() for c in ward_codes or () if str(c).strip()})
-    if role != "ward_official":
+    if role not in WARD_ROLES:
         if codes:
             raise OfficialError("wards", "wards_not_allowed")
         return []
     if not codes:
-        raise OfficialError("wards", "wards_missing")
+        raise OfficialError("wards", "wards_missing" if role == "ward_official" else "wards_missing_inspector")
     found = set(db.session.scalars(
         select(Division.code).where(Division.code.in_(codes), Division.province_code == str(province_code))
     ))
@@ -37,24 +42,55 @@ def _check_wards(role, ward_codes, province_code):
     return codes
 
 
-def create_official(*, role, full_name, phone, password, ward_codes=(), province_code):
-    """A ward official (with wards), tracer or province admin; OfficialError when a rule fails."""
+def _check_scope(role, department, categories, codes, province_code):
+    """An inspector's department and categories (ScopeError as OfficialError); none for others."""
+    if role != "inspector":
+        if department or categories:
+            raise OfficialError("categories", "scope_not_allowed")
+        return None
+    try:
+        return checked_scope(department, categories, codes, province_code)
+    except ScopeError as exc:
+        raise OfficialError(exc.field, exc.code) from exc
+
+
+def create_official(*, role, full_name, phone, password, ward_codes=(), province_code, department=None,
+                    categories=()):
+    """A ward official (with wards), tracer, province admin, or inspector (with a department,
+    categories and wards); OfficialError when a rule fails."""
     if role not in OFFICIAL_ROLES:
         raise OfficialError("role", "role")
     codes = _check_wards(role, ward_codes, province_code)
+    scope = _check_scope(role, department, categories, codes, province_code)
     try:
-        return create_user(role=role, full_name=full_name, phone=phone, password=password,
-                           ward_codes=codes)
+        user = create_user(role=role, full_name=full_name, phone=phone, password=password,
+                           ward_codes=codes if role == "ward_official" else ())
     except AccountError as exc:
         raise OfficialError("phone", "phone_taken") from exc
     except ValueError as exc:  # normalise_phone
         raise OfficialError("phone", "phone") from exc
+    if scope is not None:
+        set_scope(user, *scope, province_code)
+    return user
 
 
-def update_official(user, *, full_name, ward_codes, province_code):
-    """Change an official's name and, for a ward official, their wards."""
+def official_wards(user):
+    """The ward codes an official works for (an inspector's from their scope)."""
+    if user.role == "inspector":
+        return scope_of(user)[2]
+    return [w.division_code for w in user.wards]
+
+
+def update_official(user, *, full_name, ward_codes, province_code, department=None, categories=()):
+    """Change an official's name and, for a ward official, their wards; for an inspector, their
+    department, categories and wards."""
     codes = _check_wards(user.role, ward_codes, province_code)
+    scope = _check_scope(user.role, department, categories, codes, province_code)
     user.full_name = full_name
+    if scope is not None:
+        set_scope(user, *scope, province_code)
+        db.session.flush()
+        return user
     current = {w.division_code for w in user.wards}
     for link in list(user.wards):
         if link.division_code not in codes:

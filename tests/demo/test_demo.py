@@ -47,7 +47,7 @@ def demo_venues():
 
 def test_every_role_has_a_demo_account_with_a_login(demo):
     assert {role for role, _name, _phone in ACCOUNTS} == {
-        "province_admin", "ward_official", "owner", "tracer", "staff", "checkpoint"}
+        "province_admin", "ward_official", "owner", "tracer", "staff", "checkpoint", "inspector"}
     for role, name, phone in ACCOUNTS:
         account = user(phone)
         assert account is not None and account.role == role and account.full_name == name

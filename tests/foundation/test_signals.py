@@ -95,7 +95,7 @@ def test_receivers_belong_to_the_app_that_connected_them_once_in_order(app, make
     assert panel not in signals.venue_panels.receivers_for(app)
     for each in (app, other):  # a second app does not double the first one's receivers
         assert [r.__module__ for r in signals.venue_panels.receivers_for(each)] == [
-            "portal.checkin.panels", "portal.staff.panels"]
+            "portal.checkin.panels", "portal.staff.panels", "portal.inspection.panels"]
         assert [r.__module__ for r in signals.province_panels.receivers_for(each)] == [
             "portal.audit.routes", "portal.staff.panels"]
 

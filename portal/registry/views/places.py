@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from ... import signals
 from ...extensions import db
 from ...clock import local_date, utcnow
 from ...security import OFFICIAL_VIEWERS, roles_required, visible_ward_codes
@@ -53,7 +54,9 @@ def _establishment_page(place, form, status=200):
     visible = visible_ward_codes(current_user)
     found = [p for p in found if visible is None or p.venue.ward_code in visible]
     return render_template("registry/establishment.html", place=place, proposals=found, form=form,
-                           follow_ups=history(establishment=place)), status
+                           follow_ups=history(establishment=place),
+                           history_sections=signals.collect(signals.place_history, actor=current_user,
+                                                            venue=place.venue)), status
 
 
 def _decision_flash(action, target):
@@ -104,6 +107,7 @@ def _venue_page(venue, form, status=200, decision_form=None):
     return render_template(
         "registry/venue.html", venue=venue, form=form, figures=venue_activity(venue, utcnow()),
         establishment=matched, follow_ups=history(venue=venue), decision_form=decision_form,
+        history_sections=signals.collect(signals.place_history, actor=current_user, venue=venue),
     ), status
 
 

@@ -1,0 +1,1 @@
+"""The inspection pages, by sub-area: the inspector's pages and confirming a suspension."""
