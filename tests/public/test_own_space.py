@@ -12,9 +12,10 @@ LANDINGS = [
     ("owner", "/venues/", ["Your venues"]),
     ("staff", "/staff/", ["Your scanner"]),
     ("checkpoint", "/staff/", ["Your scanner"]),
-    ("ward_official", "/reports/", ["Your wards"]),
+    ("ward_official", "/reports/", ["Your wards", "Inspections"]),
     ("tracer", "/tracing/", ["Tracing"]),
     ("province_admin", "/reports/", ["Province dashboard", "Accounts"]),
+    ("inspector", "/inspection/", ["Inspections"]),
 ]
 
 
