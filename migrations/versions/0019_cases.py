@@ -1,4 +1,4 @@
-"""case register with classification history, and people to follow up
+"""no schema change: reserved for the case register (issue 15), which has not landed
 
 Revision ID: 0019_cases
 Revises: 0018_inspections
