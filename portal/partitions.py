@@ -174,11 +174,9 @@ def drop_before(conn, cutoff):
     return gone
 
 
-def partition_table(conn, table, today, days_ahead=DAYS_AHEAD):
-    """Turn the plain table `table` into one partitioned by day, keeping its rows, sequence,
-    indexes and foreign keys (except one pointing at itself). Used by migration 0020."""
-    column, unique = TABLES[table]
-    old = f"{table}_unpartitioned"
+def _layout(conn, table):
+    """(indexes, constraints, sequence) of `table`: [(name, definition)], [(name, kind, definition,
+    points at itself)] and the name of its id sequence (None without one)."""
     indexes = conn.execute(text(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND schemaname = current_schema()"),
         {"t": table}).all()
@@ -186,6 +184,15 @@ def partition_table(conn, table, today, days_ahead=DAYS_AHEAD):
         "SELECT conname, contype, pg_get_constraintdef(oid), confrelid = conrelid FROM pg_constraint "
         "WHERE conrelid = CAST(:t AS regclass)"), {"t": table}).all()
     sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
+    return indexes, constraints, sequence
+
+
+def partition_table(conn, table, today, days_ahead=DAYS_AHEAD):
+    """Turn the plain table `table` into one partitioned by day, keeping its rows, sequence,
+    indexes and foreign keys (except one pointing at itself). Used by migration 0020."""
+    column, unique = TABLES[table]
+    old = f"{table}_unpartitioned"
+    indexes, constraints, sequence = _layout(conn, table)
     conn.execute(text(f'ALTER TABLE "{table}" RENAME TO "{old}"'))
     for name, kind, _definition, _self in constraints:
         if kind in ("f", "u"):
@@ -223,13 +230,8 @@ def unpartition_table(conn, table):
     """Turn a partitioned table back into a plain one (the migration's downgrade)."""
     column, unique = TABLES[table]
     old = f"{table}_partitioned"
-    indexes = conn.execute(text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND schemaname = current_schema()"),
-        {"t": table}).all()
-    constraints = conn.execute(text(
-        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"), {"t": table}).all()
-    sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
+    indexes, constraints, sequence = _layout(conn, table)
+    constraints = [c for c in constraints if c[1] == "f"]
     if sequence:
         conn.execute(text(f"ALTER SEQUENCE {sequence} OWNED BY NONE"))
     conn.execute(text(f'ALTER TABLE "{table}" RENAME TO "{old}"'))
@@ -237,13 +239,13 @@ def unpartition_table(conn, table):
         if name != f"pk_{table}":
             conn.execute(text(f'DROP INDEX IF EXISTS "{name}"'))
     conn.execute(text(f'ALTER TABLE "{old}" RENAME CONSTRAINT "pk_{table}" TO "pk_{table}_partitioned"'))
-    for name, _kind, _definition in constraints:
+    for name, _kind, _definition, _self in constraints:
         conn.execute(text(f'ALTER TABLE "{old}" DROP CONSTRAINT "{name}"'))
     conn.execute(text(f'CREATE TABLE "{table}" (LIKE "{old}" INCLUDING DEFAULTS)'))
     conn.execute(text(f'INSERT INTO "{table}" SELECT * FROM "{old}"'))
     conn.execute(text(f'DROP TABLE "{old}" CASCADE'))
     conn.execute(text(f'ALTER TABLE "{table}" ADD CONSTRAINT "pk_{table}" PRIMARY KEY (id)'))
-    for name, _kind, definition in constraints:
+    for name, _kind, definition, _self in constraints:
         conn.execute(text(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'))
     for name, definition in indexes:
         if name != f"pk_{table}" and not name.startswith(f"uq_{table}_"):

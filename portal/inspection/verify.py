@@ -13,6 +13,7 @@ from ..extensions import db
 from ..identifiers import is_short_code, is_token, normalise_short_code
 from ..text import has_control_chars
 from ..venues.models import Entrance, RetiredToken, Venue
+from ..venues.services import venue_by_code, venue_by_token
 
 #: Longer than any poster URL or code; a barcode scanner never types more.
 PAYLOAD_MAX = 500
@@ -67,21 +68,18 @@ def _same_origin(parts, base):
 
 def _by_token(token):
     """(kind, venue id, entrance) of a poster token, or None when it is not ours."""
-    venue = db.session.scalar(select(Venue).where(Venue.token == token))
+    venue, retired = venue_by_token(token)  # the venue's current or a retired token (tokens never collide)
     if venue is not None:
-        return "genuine", venue.id, None
+        return ("retired" if retired else "genuine"), venue.id, None
     entrance = db.session.scalar(select(Entrance).where(Entrance.token == token, Entrance.retired_at.is_(None)))
     if entrance is not None:
         return "entrance", entrance.venue_id, entrance
-    retired = db.session.get(RetiredToken, token)
-    if retired is not None:
-        return "retired", retired.venue_id, None
     return None
 
 
 def _by_code(code):
     """(kind, venue id, entrance) of a short code, or None when it is not ours."""
-    venue = db.session.scalar(select(Venue).where(Venue.short_code == code))
+    venue = venue_by_code(code)
     if venue is not None:
         return "genuine", venue.id, None
     entrance = db.session.scalar(select(Entrance).where(Entrance.short_code == code, Entrance.retired_at.is_(None)))
