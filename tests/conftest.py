@@ -69,7 +69,9 @@ def reset_schema(app):
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         else:
-            db.drop_all()
+            # The primary's tables only: an app built earlier with a reports replica left its
+            # bind's metadata on the shared `db`, and this app has no such engine.
+            db.drop_all(bind_key=None)
             with db.engine.begin() as conn:
                 conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         upgrade()
