@@ -44,8 +44,9 @@ test: $(VENV)/.installed-test translations chromium
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# With DATABASE_URL also two instances behind nginx and PgBouncer (bench/cluster.py, as cluster-test).
 bench: $(VENV)/.installed-test translations
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(DATABASE_URL),--cluster)
 
 # nginx, PgBouncer and two gunicorn instances from deploy/ on this machine (tests/cluster); uses the
 # shared PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379, database 7), stopping neither.

@@ -1,8 +1,10 @@
 """`make bench`: check-ins per second against the bare Flask ceiling, the purge, sizes, scale.
 
     make bench                                   # SQLite (a temporary file)
-    make bench DATABASE_URL=postgresql://…       # SQLite, then PostgreSQL on that (empty) database
+    make bench DATABASE_URL=postgresql://…       # SQLite, then PostgreSQL on that (empty) database,
+                                                 # then two instances behind nginx (--cluster)
     python -m bench --seconds 5 --no-docs        # shorter, without rewriting docs/benchmarks.md
+    python -m bench --only scanner_scale         # one scale benchmark alone (SQLite, then DATABASE_URL)
 
 Everything runs on this machine over 127.0.0.1: gunicorn with the portal's production settings
 (portal/gunicorn_conf.py) and wrk as the load generator. Prints the tables and writes them into
@@ -32,6 +34,8 @@ SCALE_SCRIPTS = {
     "tracing_scale": {"sqlite": ["--purge-rows", "20000"], "postgresql": ["--purge-rows", "20000"]},
     "scanner_scale": {"sqlite": [], "postgresql": []},
 }
+#: Scale benchmarks that run on SQLite as well when DATABASE_URL is given (unless --no-sqlite).
+BOTH_DATABASES = ("scanner_scale",)
 DEVICE_COOKIE = "vr_device"
 
 
@@ -148,25 +152,38 @@ def bench_database(workdir, seconds, url=None, sizes=None, purge_window=90, prof
     return result
 
 
-def run_scale_scripts(database_url, deadline):
-    """Run the other scale benchmarks that exist, each within what is left of the time budget;
-    [(name, markdown or None, note)]."""
+def _scale_runs(database_url, names=None, sqlite=True):
+    """(name, database URL or None for SQLite) of each scale benchmark run, in order."""
+    for name in names or SCALE_SCRIPTS:
+        if database_url and sqlite and name in BOTH_DATABASES:
+            yield name, None
+        yield name, database_url
+
+
+class _Done(Exception):
+    """What `--only` asked for has run."""
+
+
+def run_scale_scripts(database_url, deadline, names=None, sqlite=True):
+    """Run the other scale benchmarks that exist (`names`: only these), each within what is left
+    of the time budget; [(name, markdown or None, note, database kind)]."""
     found = []
-    for name, options in SCALE_SCRIPTS.items():
+    for name, url in _scale_runs(database_url, names, sqlite):
+        options, kind = SCALE_SCRIPTS[name], "postgresql" if url else "sqlite"
         if not os.path.exists(os.path.join(ROOT, "bench", f"{name}.py")):
-            found.append((name, None, "not present in this checkout"))
+            found.append((name, None, "not present in this checkout", kind))
             continue
         env = dict(os.environ)
         env.pop("DATABASE_URL", None)
-        if database_url:
-            env["DATABASE_URL"] = database_url
+        if url:
+            env["DATABASE_URL"] = url
         started = time.monotonic()
         budget = int(deadline - started)
         if budget < 30:
-            found.append((name, None, "skipped: the run's time budget was spent"))
+            found.append((name, None, "skipped: the run's time budget was spent", kind))
             continue
-        args = options["postgresql" if database_url else "sqlite"]
-        log.info("scale: python -m bench.%s %s%s", name, " ".join(args), " (PostgreSQL)" if database_url else "")
+        args = options[kind]
+        log.info("scale: python -m bench.%s %s%s", name, " ".join(args), " (PostgreSQL)" if url else "")
         # A session of its own: on timeout the script and any gunicorn it started stop together.
         process = subprocess.Popen([sys.executable, "-m", f"bench.{name}", *args], env=env, cwd=ROOT,
                                    text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -180,15 +197,16 @@ def run_scale_scripts(database_url, deadline):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.communicate()
-            found.append((name, None, f"stopped after {budget} s, the rest of the time budget"))
+            found.append((name, None, f"stopped after {budget} s, the rest of the time budget", kind))
             continue
         done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
         took = time.monotonic() - started
         if done.returncode != 0:
             error = "\n".join(done.stderr.strip().splitlines()[-12:])
-            found.append((name, f"It failed; the end of its output:\n\n```\n{error}\n```", f"exit {done.returncode}"))
+            found.append((name, f"It failed; the end of its output:\n\n```\n{error}\n```", f"exit {done.returncode}",
+                          kind))
         else:
-            found.append((name, done.stdout.strip(), " ".join([*args, f"{took:.0f} s"])))
+            found.append((name, done.stdout.strip(), " ".join([*args, f"{took:.0f} s"]), kind))
     return found
 
 
@@ -199,20 +217,29 @@ def main(argv=None):
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/ alone")
     parser.add_argument("--no-scale", action="store_true", help="skip the other scale benchmarks")
     parser.add_argument("--no-sqlite", action="store_true", help="with DATABASE_URL: PostgreSQL only")
+    parser.add_argument("--only", action="append", choices=sorted(SCALE_SCRIPTS), metavar="NAME",
+                        help="run only this scale benchmark (repeatable; skips the check-in benchmarks): "
+                             + ", ".join(SCALE_SCRIPTS))
     parser.add_argument("--old-visits", type=int, default=1_000_000, help="visits the purge removes")
     parser.add_argument("--purge-window", type=int, default=90, help="longest time the purge is watched")
+    parser.add_argument("--cluster", action="store_true",
+                        help="also check-ins through nginx, two instances, PgBouncer, Redis (bench/cluster.py)")
     parser.add_argument("--budget", type=float, default=570,
                         help="seconds after which the scale benchmarks are no longer started or are stopped")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    loadgen.ensure_wrk()
+    if not args.only:
+        loadgen.ensure_wrk()
     started = time.monotonic()
     pg_url = os.environ.get("DATABASE_URL") or None
-    results = {"started": time.time(), "seconds": args.seconds, "machine": report.machine(),
+    results = {"started": time.time(), "seconds": args.seconds, "machine": {} if args.only else report.machine(),
                "commit": report.commit(ROOT), "postgresql_url": pg_url, "databases": []}
     workdir = tempfile.mkdtemp(prefix="vaora-bench-")
     sizes = {"old_visits": args.old_visits}
     try:
+        if args.only:  # the scale benchmarks named, and nothing else
+            results["scale"] = run_scale_scripts(pg_url, started + args.budget, args.only, not args.no_sqlite)
+            raise _Done
         results["ceiling"] = bench_ceiling(workdir, args.seconds)
         if not (pg_url and args.no_sqlite):
             results["databases"].append(bench_database(workdir, args.seconds, sizes=sizes,
@@ -220,8 +247,14 @@ def main(argv=None):
         if pg_url:
             results["databases"].append(bench_database(workdir, args.seconds, url=pg_url, sizes=sizes,
                                                        purge_window=args.purge_window))
+        if args.cluster:
+            from .cluster import bench_cluster
+
+            results["cluster"] = bench_cluster(args.seconds)
         if not args.no_scale:
-            results["scale"] = run_scale_scripts(pg_url, started + args.budget)
+            results["scale"] = run_scale_scripts(pg_url, started + args.budget, sqlite=not args.no_sqlite)
+    except _Done:
+        pass
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["elapsed"] = time.monotonic() - started
@@ -230,12 +263,21 @@ def main(argv=None):
     for _kind, text in runs:
         print(text)
     scale_kind = "postgresql" if pg_url else "sqlite"
-    for name, output, note in results.get("scale", []):
-        print(report.render_scale(name, output, note, when, scale_kind))
+    for name, output, note, kind in results.get("scale", []):
+        print(report.render_scale(name, output, note, when, kind))
+    if "cluster" in results:
+        from . import cluster
+
+        runs.append(("cluster", cluster.render(results["cluster"], when, results["machine"])))
+        print(runs[-1][1])
     if not args.no_docs:
         report.write(os.path.join(ROOT, "docs", "benchmarks.md"), runs, results.get("scale", ()), when, scale_kind)
         log.info("wrote docs/benchmarks.md")
     failures = report.failures(results)
+    failures += [f"{name} on {kind}: {note}" for name, _output, note, kind in results.get("scale", ())
+                 if note.startswith("exit ")]  # a scale benchmark that found an error exits non-zero
+    if "cluster" in results:
+        failures += cluster.failures(results["cluster"])
     if failures:
         log.warning("check failed: %s", "; ".join(failures))
         return 1

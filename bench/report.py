@@ -238,8 +238,9 @@ def write(path, runs, scale=(), when="", scale_kind="sqlite"):
             document = handle.read()
     for kind, text in runs:
         document = _replace(document, f"latest run on {kind}", text)
-    for name, output, note in scale:
-        document = _replace(document, f"{name} on {scale_kind}", render_scale(name, output, note, when, scale_kind),
+    for name, output, note, *kind in scale:  # an entry may name its own database kind
+        kind = kind[0] if kind else scale_kind
+        document = _replace(document, f"{name} on {kind}", render_scale(name, output, note, when, kind),
                             keep_old=not output)
     with open(path, "w") as handle:
         handle.write(document)

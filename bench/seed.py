@@ -48,8 +48,12 @@ def _to_db(value, sqlite):
 def _fillers(table, columns):
     """Values for the NOT NULL columns the caller leaves out (from the model's defaults)."""
     extra = {}
+    # Sort keys are computed from their text by scaledb.insert (their default needs the row).
+    sort_keys = {key for _text, key in scaledb.SORT_KEYS.get(table.name, ())}
     for column in table.columns:
         if column.name in columns or column.nullable or column.server_default is not None:
+            continue
+        if column.name in sort_keys:
             continue
         if column.primary_key and column.autoincrement in (True, "auto"):
             continue

@@ -3,6 +3,12 @@
     python -m bench.tracing_scale                      # 2 M visits on a temporary SQLite file
     DATABASE_URL=postgresql://… python -m bench.tracing_scale   # 10 M visits on PostgreSQL
     python -m bench.tracing_scale --visits 200000 --purge-rows 100000   # smaller and quicker
+    DATABASE_URL=postgresql://… python -m bench.tracing_scale --one-day 14000000   # the city's day
+
+`--one-day N` (PostgreSQL) puts N visits, by N visitors, in one UTC day's partition (yesterday),
+times the contact query for a sample of people who checked in that day, the WAL written per
+check-in, and then the retention purge's drop of that partition (`partitions.drop_before`, as
+`flask data purge` calls it), instead of the check-ins during a row-by-row purge.
 
 On PostgreSQL everything happens in a schema of its own (`vaora_bench_tracing`), dropped at the
 end, so the database's own tables are never touched. Prints EXPLAIN output showing the indexes
@@ -16,7 +22,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
@@ -56,8 +62,9 @@ VISIT_COLUMNS = ("id", "ref", "visitor_id", "venue_id", "checked_in_at", "due_ou
                  "in_method", "out_method")
 
 
-def seed(app, visits, purge_rows, now, rng):
-    """Owner, wards, venues (Zipf-popular), visitors, visits; the case person visits busy places."""
+def seed(app, visits, purge_rows, now, rng, one_day=False):
+    """Owner, wards, venues (Zipf-popular), visitors, visits; the case person visits busy places.
+    With `one_day`, every visit is in yesterday's UTC day, by as many visitors as visits."""
     from portal.crypto import encrypt, lookup_hash
     from portal.divisions.services import load_divisions, wards_of
     from portal.extensions import db
@@ -66,7 +73,7 @@ def seed(app, visits, purge_rows, now, rng):
     load_divisions("79")
     db.session.commit()
     wards = [w.code for w in wards_of("79")]
-    venues, visitors = max(50, visits // 100), max(100, visits // 10)
+    venues, visitors = max(50, visits // 100), max(100, visits if one_day else visits // 10)
     name = encrypt("Người Thử", DATA_KEY)
     created = scaledb.stamp(now - timedelta(days=60), sqlite)
     scaledb.insert("users", ("id", "role", "full_name", "phone", "password_hash", "active", "created_at"),
@@ -92,16 +99,20 @@ def seed(app, visits, purge_rows, now, rng):
     if not sqlite:  # a partition for every day seeded, as the daily `flask data partitions` keeps them
         from portal import partitions
 
-        first_day = (now - timedelta(days=RETENTION_DAYS + 10)).date()
+        first_day = (now - timedelta(days=15 if one_day else RETENTION_DAYS + 10)).date()
         with db.engine.begin() as conn:
             for n in range((now.date() - first_day).days + 1):
                 partitions.create_day(conn, "visits", first_day + timedelta(days=n))
     indexes = list(Visit.__table__.indexes)  # built once after loading: much faster than row by row
     for index in indexes:
         index.drop(bind=db.engine)
+    if one_day:
+        start, span = _day_start(now), timedelta(days=1) - timedelta(microseconds=1)
+    else:
+        start, span = now - window, window - timedelta(hours=2)
     scaledb.insert("visits", VISIT_COLUMNS,
-            _visit_rows(rng, 1, visits, venues, visitors, now - window, window - timedelta(hours=2), sqlite,
-                        weights), sqlite)
+            _visit_rows(rng, 1, visits, venues, visitors, start, span, sqlite, weights), sqlite,
+            checked=not one_day)
     # The case: two visits a day for 14 days, at the 50 busiest places, 30 to 120 minutes each.
     case_rows = []
     for day in range(14):
@@ -128,6 +139,11 @@ def seed(app, visits, purge_rows, now, rng):
             # Autovacuum would analyse; the portal never runs ANALYZE on SQLite, so neither do we there.
             conn.execute(text("ANALYZE"))
     return venues, visitors
+
+
+def _day_start(now):
+    """Midnight UTC starting yesterday: the day `--one-day` fills."""
+    return datetime.combine(now.date() - timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc)
 
 
 def explain(stmt):
@@ -170,6 +186,100 @@ def time_contacts(now, runs, rule):
             cpu.append((time.process_time() - started_cpu) * 1000)
         found = (len(case_visits), sum(len(g.contacts) for g in groups))
     return _pct(timings, 50), _pct(timings, 95), _pct(cpu, 95), found[0], found[1]
+
+
+def time_sample_cases(now, cases, visits, rng, rule="overlap"):
+    """The contact query (the case page's: the person's visits over 14 days, then their contacts)
+    for `cases` people drawn from the visits: (p50 ms, p95 ms, p95 CPU ms, max ms, mean case
+    visits, mean contact visits). The first three people warm the caches."""
+    from portal.checkin.models import Visit
+    from portal.extensions import db
+    from portal.tracing.contacts import find_contacts
+    from portal.tracing.services import person_visits, retention_cutoff
+    from sqlalchemy import select
+
+    cutoff = retention_cutoff(now, RETENTION_DAYS)
+    picked = rng.sample(range(1, visits + 1), cases + 3)
+    people = db.session.scalars(select(Visit.visitor_id).where(Visit.id.in_(picked))).all()
+    timings, cpu, case_counts, contact_counts = [], [], [], []
+    for n, visitor_id in enumerate(people):
+        db.session.expunge_all()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        case_visits = person_visits([visitor_id], now - timedelta(days=14), now)
+        groups = find_contacts(case_visits, rule=rule, minutes=15, cutoff=cutoff, now=now,
+                               exclude_visitor_ids=[visitor_id])
+        if n >= 3:
+            timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            case_counts.append(len(case_visits))
+            contact_counts.append(sum(len(g.contacts) for g in groups))
+    db.session.rollback()
+    return (_pct(timings, 50), _pct(timings, 95), _pct(cpu, 95), max(timings),
+            sum(case_counts) / len(case_counts), sum(contact_counts) / len(contact_counts), len(timings))
+
+
+def wal_per_check_in(visitors, venues, rng, count=500, rounds=3):
+    """WAL bytes per check-in (check_in + commit in this process): the least of `rounds` runs, as
+    pg_current_wal_lsn() counts every database of the server (other work only adds to it)."""
+    from portal.extensions import db
+
+    def lsn():
+        value = db.session.execute(text("SELECT pg_current_wal_lsn()")).scalar()
+        db.session.commit()
+        return value
+
+    _check_ins(50, visitors, venues, rng)  # warm up
+    found = []
+    for _ in range(rounds):
+        before = lsn()
+        done = len(_check_ins(count, visitors, venues, rng))
+        after = lsn()
+        diff = db.session.execute(text("SELECT pg_wal_lsn_diff(:a, :b)"), {"a": after, "b": before}).scalar()
+        db.session.commit()
+        found.append(float(diff) / done)
+    return min(found), max(found), count
+
+
+def time_partition_creation(now, days=7):
+    """Time `partitions.ensure` (what `flask data partitions` runs) creating `days` more days ahead
+    of those there, committed: (partitions created, ms)."""
+    from portal import partitions
+    from portal.extensions import db
+
+    conn = db.session.connection()
+    ahead = (partitions.days_of(conn, "visits")[-1] - now.date()).days
+    started = time.perf_counter()
+    done = partitions.ensure(db.session.connection(), now.date(), days_ahead=ahead + days)
+    db.session.commit()
+    return sum(len(item.created) for item in done), (time.perf_counter() - started) * 1000
+
+
+def time_partition_drop(now):
+    """Drop, through `partitions.drop_before` as the purge calls it (one partition a transaction,
+    committed), every visits partition up to the seeded day: [(table, day, rows, MB on disk, ms,
+    MB of indexes)]."""
+    from portal import partitions
+    from portal.extensions import db
+
+    cutoff = _day_start(now) + timedelta(days=1)
+    sizes = {}
+    for day in partitions.days_of(db.session.connection(), "visits"):
+        sizes[("visits", day)] = db.session.execute(text(
+            "SELECT pg_total_relation_size(CAST(:n AS regclass)), pg_indexes_size(CAST(:n AS regclass))"),
+            {"n": f"visits_p{day:%Y%m%d}"}).one()
+    db.session.commit()
+    dropped = []
+    while True:
+        started = time.perf_counter()
+        gone = partitions.drop_before(db.session.connection(), cutoff)
+        db.session.commit()
+        elapsed = (time.perf_counter() - started) * 1000
+        if not gone:
+            break
+        for item in gone:
+            total, indexes = sizes.get((item.table, item.day), (0, 0))
+            dropped.append((item.table, item.day, item.rows, total / 2**20, elapsed, indexes / 2**20))
+    return dropped
 
 
 def _pct(values, pct):
@@ -241,7 +351,7 @@ def _prepare_postgres(url):
     return engine
 
 
-def run(url, visits, purge_rows, runs, out=sys.stdout):
+def run(url, visits, purge_rows, runs, out=sys.stdout, one_day=False, cases=200):
     """Seed, time, explain; returns the Markdown report."""
     from flask_migrate import upgrade
 
@@ -258,9 +368,10 @@ def run(url, visits, purge_rows, runs, out=sys.stdout):
             upgrade()
             now = utcnow()
             started = time.perf_counter()
-            venues, visitors = seed(app, visits, purge_rows, now, rng)
+            venues, visitors = seed(app, visits, purge_rows, now, rng, one_day=one_day)
             label = f"{db.engine.dialect.name} {db.engine.dialect.server_version_info or ''}".strip()
-            out.write(f"Seeded {visits:,} visits (+{purge_rows:,} older than {RETENTION_DAYS} days) at "
+            where = f"in one UTC day ({_day_start(now):%Y-%m-%d}) " if one_day else ""
+            out.write(f"Seeded {visits:,} visits {where}(+{purge_rows:,} older than {RETENTION_DAYS} days) at "
                       f"{venues:,} venues by {visitors:,} visitors in {time.perf_counter() - started:.0f} s "
                       f"({label}).\n\n")
             case_visits = person_visits([CASE_VISITOR_ID], now - timedelta(days=14), now)
@@ -285,10 +396,20 @@ def run(url, visits, purge_rows, runs, out=sys.stdout):
             rows = []
             for rule in ("overlap", "hour"):
                 rows.append((rule, *time_contacts(now, runs, rule)))
+            sampled = wal = dropped = created = None
+            if one_day:
+                out.write(f"Timing the contact query for {cases} people of the day…\n")
+                sampled = time_sample_cases(now, cases, visits, rng)
+                out.write("Measuring WAL per check-in…\n")
+                wal = wal_per_check_in(visitors, venues, rng)
+                out.write("Creating partitions ahead, then dropping those up to the seeded day…\n")
+                created = time_partition_creation(now)
+                dropped = time_partition_drop(now)
             db.session.remove()
-        with app.app_context():
-            baseline, during, totals, seconds = checkins_during_purge(url, visitors, venues, rng)
-            db.session.remove()
+        if not one_day:
+            with app.app_context():
+                baseline, during, totals, seconds = checkins_during_purge(url, visitors, venues, rng)
+                db.session.remove()
     finally:
         with app.app_context():
             db.engine.dispose()
@@ -306,6 +427,37 @@ def run(url, visits, purge_rows, runs, out=sys.stdout):
     for rule, p50, p95, p95_cpu, n_case, n_contacts in rows:
         lines.append(f"| one case, 14 days: look-up + visits + contacts | {rule} | {n_case} | {n_contacts} | "
                      f"{p50:.1f} | {p95:.1f} | {p95_cpu:.1f} | {runs} |")
+    if one_day:
+        p50, p95, p95_cpu, worst, mean_case, mean_contacts, n = sampled
+        lines += [
+            f"| {n} people of the day, each: visits + contacts | overlap | {mean_case:.1f} (mean) | "
+            f"{mean_contacts:.1f} (mean) | {p50:.1f} | {p95:.1f} | {p95_cpu:.1f} | {n} (max {worst:.0f} ms) |",
+            "",
+            f"WAL per check-in (check_in + commit, {wal[2]} a round, least and most of 3 rounds; "
+            f"pg_current_wal_lsn() counts the whole server): {wal[0]:,.0f} / {wal[1]:,.0f} bytes.",
+            "",
+            "| partition dropped (`partitions.drop_before`, then commit) | rows | MB with indexes | "
+            "MB of indexes | ms |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        big = max(dropped, key=lambda d: d[2]) if dropped else None
+        if big is not None:
+            table, day, count, megabytes, ms, index_mb = big
+            lines.append(f"| {table}_p{day:%Y%m%d} | {count:,} | {megabytes:,.0f} | {index_mb:,.0f} | {ms:.0f} |")
+        lines.append(f"| (creation: `partitions.ensure` made {created[0]} partitions of visits and crossings "
+                     f"ahead, committed) | | | | {created[1]:.0f} |")
+        others = [d for d in dropped if d is not big]
+        if others:
+            lines.append(f"| {len(others)} other partitions of visits and crossings (0 to "
+                         f"{max(d[2] for d in others):,} rows), median | | | | {_pct([d[4] for d in others], 50):.0f} |")
+        if big is not None and big[2]:
+            lines += ["", f"On disk: {big[3] * 2**20 / big[2]:.0f} bytes per visit in the day's partition, "
+                          "table and its indexes."]
+        load = os.getloadavg()[0]
+        lines += ["", f"Load average at the end: {load:.1f} on {os.cpu_count()} CPUs (other work inflates wall times)."]
+        report = "\n".join(lines) + "\n"
+        out.write(report)
+        return report
     lines += [
         "",
         "| check-ins | count | p50 ms | p95 ms | max ms |",
@@ -335,9 +487,16 @@ def main(argv=None):
     parser.add_argument("--visits", type=int, default=None, help="visits to seed (2 M SQLite, 10 M PostgreSQL)")
     parser.add_argument("--purge-rows", type=int, default=1_000_000, help="old visits for the purge (1 M)")
     parser.add_argument("--runs", type=int, default=50, help="timed runs of the contact query (50)")
+    parser.add_argument("--one-day", type=int, metavar="N", default=None,
+                        help="PostgreSQL: N visits in one day's partition, then the partition's drop")
+    parser.add_argument("--cases", type=int, default=200, help="with --one-day: people whose contacts are timed")
     args = parser.parse_args(argv)
     from portal.config import database_url
 
+    if args.one_day:
+        if not args.database_url:
+            parser.error("--one-day needs PostgreSQL (--database-url or DATABASE_URL)")
+        return run(database_url(args.database_url), args.one_day, 0, args.runs, one_day=True, cases=args.cases)
     if args.database_url:
         return run(database_url(args.database_url), args.visits or 10_000_000, args.purge_rows, args.runs)
     with tempfile.TemporaryDirectory(prefix="vaora-bench-tracing-") as tmp:

@@ -153,7 +153,8 @@ class Seeded:
 class Cluster:
     """Start with start(); stop() undoes everything that was done, also after a failure."""
 
-    def __init__(self):
+    def __init__(self, devices=1500, checkin_limit=f"{DEVICE_LIMIT} per minute"):
+        self.devices, self.checkin_limit = devices, checkin_limit  # bench/cluster.py asks for more
         self.dir = tempfile.mkdtemp(prefix="vaora-cluster-")
         os.chmod(self.dir, 0o755)
         self.db_name = f"vaora_cluster_{secrets.token_hex(4)}"
@@ -243,13 +244,13 @@ http {{
         _admin(f'CREATE DATABASE "{self.db_name}"')
         self.db_created = True
         self.direct_url = f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{self.db_name}"
-        self.database = Seeded(self.dir, self.direct_url).create()
+        self.database = Seeded(self.dir, self.direct_url, devices=self.devices).create()
         self._pgbouncer()
         env = portal_env(f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.pgbouncer_port}/{self.db_name}",
                          0, data_key=self.database.env["PORTAL_DATA_KEY"])
         env.update(SECRET_KEY=self.database.env["SECRET_KEY"], PORTAL_DB_PREPARED_STATEMENTS="false",
                    PORTAL_RATELIMIT_STORAGE_URL=REDIS_URL, PORTAL_PROXY_COUNT="1",
-                   PORTAL_CHECKIN_LIMIT=f"{DEVICE_LIMIT} per minute", PORTAL_CHECKIN_IP_LIMIT=BENCH_LIMIT,
+                   PORTAL_CHECKIN_LIMIT=self.checkin_limit, PORTAL_CHECKIN_IP_LIMIT=BENCH_LIMIT,
                    GUNICORN_WORKERS="2", GUNICORN_THREADS="2")
         self.a_url, a_port = self._instance("app_a", env)
         self.b_url, b_port = self._instance("app_b", env)
