@@ -109,7 +109,8 @@ def _init_extensions(app):
 #: commands and its signal receivers. Order only decides the order of panels on shared pages.
 FEATURES = (
     "public", "auth", "venues", "visitors", "checkin", "audit", "tracing", "passes", "staff",
-    "officials", "registry", "reports", "divisions", "demo", "privacy", "inspection",
+    "officials", "registry", "reports", "divisions", "demo", "privacy", "inspection", "cases",
+    "rounds",
 )
 
 

@@ -17,6 +17,20 @@ class Defaults:
     PORTAL_TRACE_DAYS = 14  # days of a case's visits a trace looks at by default
     PORTAL_CONTACT_MINUTES = 15  # minimum overlap that makes a contact by default
     PORTAL_DATA_REQUEST_DAYS = 10  # days an official has to answer a data request made in person
+    # The case register (portal/cases): quarantine of an F1/F2 in local days after the exposure's
+    # day, and how long case, contact and test records are kept after the case or quarantine closed.
+    PORTAL_QUARANTINE_DAYS = 14
+    PORTAL_CASE_RETENTION_DAYS = 28
+    # New cases per 100,000 residents over 7 days at which the suggested zone level becomes 2, 3
+    # and 4: criterion 1 of the Ministry of Health's Decision 4800/QĐ-BYT of 12 October 2021.
+    PORTAL_ZONE_THRESHOLDS = (20, 50, 150)
+    # Testing rounds (portal/rounds): the days of a plan counted from its start (day 1), and the
+    # zone levels (4 red, 3 orange) whose wards are due for one.
+    PORTAL_TESTING_DAYS = (1, 3, 5)
+    PORTAL_TESTING_LEVELS = (4, 3)
+    # A risk group (portal/rounds/riskgroups.py): at least this many visits to a ward's markets,
+    # supermarkets, stations and boarding houses, or checkpoint crossings, in 14 days.
+    PORTAL_RISK_GROUP_VISITS = 3
     PORTAL_DATA_KEY = None
     PORTAL_RATELIMIT_STORAGE_URL = "portal-memory://"
     PORTAL_CHECKIN_LIMIT = "30 per minute"  # per device
@@ -39,6 +53,34 @@ class Defaults:
     PORTAL_HOUSEHOLD_WINDOW_SECONDS = 120
     # A scan a lane kept while offline is accepted up to this many hours after it was taken.
     PORTAL_SCAN_QUEUE_MAX_AGE_HOURS = 12
+    # Suspicious check-ins (portal/inspection/suspicious.py, `flask inspection suspicious`).
+    # A burst: at least COUNT first-time registrations at one venue within MINUTES from at most
+    # ADDRESSES client addresses (kept as keyed hashes for ADDRESS_DAYS, at most 14).
+    PORTAL_SUSPICIOUS_BURST_COUNT = 15
+    PORTAL_SUSPICIOUS_BURST_MINUTES = 5
+    PORTAL_SUSPICIOUS_BURST_ADDRESSES = 2
+    PORTAL_SUSPICIOUS_ADDRESS_DAYS = 14
+    # Out of hours: at least COUNT check-ins a day more than MARGIN minutes outside the venue's
+    # opening hours (or, without them, the hours of its last 14 days' visits, once it had
+    # BASELINE_VISITS of them).
+    PORTAL_SUSPICIOUS_HOURS_COUNT = 5
+    PORTAL_SUSPICIOUS_HOURS_MARGIN_MINUTES = 60
+    PORTAL_SUSPICIOUS_BASELINE_VISITS = 20
+    # A jump: a day's check-ins at least FACTOR times the venue's 14-day daily average, and at least COUNT.
+    PORTAL_SUSPICIOUS_JUMP_FACTOR = 4
+    PORTAL_SUSPICIOUS_JUMP_COUNT = 50
+    # Almost no check-outs: under PERCENT of a day's finished visits checked out, with at least VISITS.
+    PORTAL_SUSPICIOUS_CHECKOUT_PERCENT = 5
+    PORTAL_SUSPICIOUS_CHECKOUT_VISITS = 30
+    # QR compliance (portal/inspection/compliance.py): a venue must have check-ins in the last SCAN_DAYS
+    # days and, once it has CHECKOUT_VISITS finished visits in them, at least CHECKOUT_PERCENT in 100
+    # checked out by the visitor; an inspection older than INSPECTION_DAYS no longer counts, and a
+    # printed compliance certificate is current for CERTIFICATE_DAYS.
+    PORTAL_COMPLIANCE_SCAN_DAYS = 7
+    PORTAL_COMPLIANCE_CHECKOUT_PERCENT = 50
+    PORTAL_COMPLIANCE_CHECKOUT_VISITS = 20
+    PORTAL_COMPLIANCE_INSPECTION_DAYS = 365
+    PORTAL_COMPLIANCE_CERTIFICATE_DAYS = 90
     PORTAL_SECURE_COOKIES = None  # None: Secure when PORTAL_BASE_URL is https
     PORTAL_SQLITE_BUSY_TIMEOUT_MS = 10000
     # How long the portal waits on PostgreSQL, in seconds, before it answers 503 instead of

@@ -25,7 +25,7 @@ def keys_for(master):
     """(Fernet, hmac key) for a master key, cached."""
     if master not in _cache:
         fernet = Fernet(base64.urlsafe_b64encode(_derive(master, b"vaora-encrypt")))
-        _cache[master] = (fernet, _derive(master, b"vaora-lookup"))
+        _cache[master] = (fernet, _derive(master, b"vaora-lookup"), _derive(master, b"vaora-address"))
     return _cache[master]
 
 
@@ -59,6 +59,14 @@ def lookup_hash(value, master=None):
         return None
     digest = hmac.new(keys_for(master or _master())[1], value.encode("utf-8"), hashlib.sha256)
     return digest.hexdigest()
+
+
+def address_hash(address, master=None):
+    """A keyed hash of a client IP address (its own sub-key): equal addresses compare, none can be read back."""
+    if address is None:
+        return None
+    key = keys_for(master or _master())[2]
+    return hmac.new(key, address.strip().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def plain_hash(token):

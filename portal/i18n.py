@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import click
 from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask.cli import AppGroup
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 
 from .extensions import babel
 
@@ -60,14 +60,22 @@ def local_datetime(value, fmt="short"):
     return format_datetime(value, "dd/MM/yyyy HH:mm")
 
 
+def local_number(value, decimals=0):
+    """A number as the reader writes it: 12.345,6 in Vietnamese, 12,345.6 in English."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0" + ("." + "#" * decimals if decimals else ""))
+
+
 def init_app(app):
-    """Register Babel, the language route and the time filter."""
+    """Register Babel, the language route and the time and number filters."""
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
     from .text import display_phone
 
     app.jinja_env.filters["localtime"] = local_datetime
     app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.filters["number"] = local_number
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
     app.jinja_env.add_extension("jinja2.ext.i18n")
 

@@ -12,3 +12,6 @@ from .registry.models import Establishment, FollowUp, MatchProposal, RegistryChe
 from .reports.models import ZoneLevel  # noqa: F401
 from .privacy.models import DataRequest  # noqa: F401
 from .inspection.models import Inspection, InspectorCategory, InspectorScope, InspectorWard, PosterCheck  # noqa: F401
+from .cases.models import CaseClassification, CaseContact, CaseTest, HealthCase  # noqa: F401
+from .reports.models import WardPopulation  # noqa: F401
+from .rounds.models import ScreeningPlace, ScreeningRound  # noqa: F401

@@ -131,6 +131,26 @@ Connected by checkin (visits), staff (checkpoint crossings), passes (passes) and
 cases' links).""")
 
 
+periodic_sections = _Signal("periodic_sections", """Sections a feature adds to the periodic report's
+page (on screen and in print; the CSV and XLSX keep their one row per ward).
+
+Sent by `reports.views.periodic_report`. Receivers are called as `receiver(wards=list[Division],
+start=aware UTC datetime, end=aware UTC datetime, first_day=date, last_day=date)` with the report's
+wards (in order) and period, and return one `Markup` section (or None). Counts only, never a
+person. Connected by rounds (testing rounds).""")
+
+admission_holds = _Signal("admission_holds", """Asked when a scan would let a person into a venue
+or across a checkpoint: must they be referred to health staff instead?
+
+Sent by `staff.scanning` (the staff scanner and the police checkpoints' lanes). Receivers are called
+as `receiver(visitor_id=int, now=aware UTC datetime)` and return True for a person who must not be
+admitted now (an active case, a contact under quarantine). The scanner then shows the same neutral
+"refer to health staff" screen whatever the reason, with no name and no diagnosis, records the
+refusal in the scan log (no visit, no crossing) and audits it. This is on the scanner's hot path:
+one bounded query. Read with `any_hold()`: a failing receiver is logged and counts as no hold, so
+a broken receiver cannot stop every lane of the city. Connected by cases.""")
+
+
 class PersonEvent(NamedTuple):
     """One `person_events` answer: something that happened to a person at a place, not a stay."""
 
@@ -177,6 +197,17 @@ def any_record(visitor_id):
         except Exception as exc:  # noqa: BLE001 - keep the person rather than lose records
             _log_failure(person_records, receiver, exc)
             return True
+    return False
+
+
+def any_hold(visitor_id, now):
+    """Whether any receiver of `admission_holds` holds this person back (False on failure, logged)."""
+    for receiver in admission_holds.receivers_for(current_app._get_current_object()):
+        try:
+            if receiver(visitor_id=visitor_id, now=now):
+                return True
+        except Exception as exc:  # noqa: BLE001 - a broken receiver must not stop every lane
+            _log_failure(admission_holds, receiver, exc)
     return False
 
 

@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "assist_in": _l("Staff checked a person in (assisted)"),
     "assist_out": _l("Staff checked a person out (assisted)"),
     "card": _l("Printed a pass card for someone else"),
+    "scan_refer": _l("A scan referred a person to health staff instead of letting them in"),
+    "risk_group": _l("Saw the risk-group list of a ward (people to test)"),
     "login_unpause": _l("Allowed an account to log in again after wrong passwords"),
     "new_password": _l("Gave an account a new first password"),
     "expire": _l("Deleted audit entries older than the period given"),
@@ -29,6 +31,15 @@ ACTION_LABELS = {
     "request_correct": _l("Corrected a person's data at their request"),
     "request_delete": _l("Deleted a person's data at their request"),
     "request_done": _l("Closed a data request"),
+    "flag_reviewed": _l("Reviewed suspicious check-ins: fine"),
+    "flag_fabricated": _l("Marked suspicious check-ins as fabricated"),
+    "health_case": _l("Recorded a confirmed case"),
+    "health_view": _l("Saw a person's health record"),
+    "health_list": _l("Saw a list of cases or people followed up"),
+    "health_classify": _l("Changed a case's classification"),
+    "health_contact": _l("Followed up contacts of a case"),
+    "health_test": _l("Recorded a test result"),
+    "health_update": _l("Changed a followed-up person's ward or quarantine"),
 }
 
 

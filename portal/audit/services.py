@@ -14,6 +14,11 @@ ACTIONS = (*TRACER_ACTIONS,
            # Venue staff: a phone look-up, an assisted check-in or check-out; a pass card
            # printed for someone else.
            "assist_lookup", "assist_in", "assist_out", "card",
+           # A scanner referred a person to health staff (an active case or contact under
+           # quarantine) instead of letting them in or through (portal/staff/scanning.py).
+           "scan_refer",
+           # A health official saw a ward's risk-group list: names of people to test (portal/rounds).
+           "risk_group",
            # A province administrator on an account: a login pause lifted, a new first password.
            "login_unpause", "new_password",
            # An administrator expired old audit entries (portal/audit/maintenance.py).
@@ -26,7 +31,15 @@ ACTIONS = (*TRACER_ACTIONS,
            # person, opening the request, seeing the person on its page, handing over their data file,
            # correcting, deleting, closing it.
            "request_find", "request_open", "request_view", "request_data", "request_correct",
-           "request_delete", "request_done")
+           "request_delete", "request_done",
+           # A ward official or province administrator decided on a suspicious-check-ins entry
+           # (portal/inspection/flags.py): fine, or fabricated (its visits leave every count).
+           "flag_reviewed", "flag_fabricated",
+           # The case register (portal/cases): a case recorded, a case or contact's page seen, a list
+           # of cases or contacts seen, a classification changed, contacts followed up, a test
+           # recorded, a contact's ward or quarantine changed.
+           "health_case", "health_view", "health_list", "health_classify", "health_contact", "health_test",
+           "health_update")
 
 
 def describe(params):

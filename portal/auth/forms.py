@@ -16,6 +16,8 @@ ROLE_NAMES = {
     "tracer": _l("Health tracer"),
     "province_admin": _l("Province administrator"),
     "inspector": _l("Inspector"),
+    "ward_health": _l("Ward health official"),
+    "province_health": _l("Province health official"),
 }
 
 

@@ -12,12 +12,19 @@ HOMES = {
     "ward_official": (
         ("reports.dashboard", _l("Your wards"), _l("Go to your wards")),
         ("inspection.index", _l("Inspections"), _l("Inspect venues")),
+        ("inspection.suspicious", _l("Suspicious check-ins"), _l("Review suspicious check-ins")),
     ),
-    "tracer": (("tracing.index", _l("Tracing"), _l("Go to tracing")),),
+    "tracer": (("tracing.index", _l("Tracing"), _l("Go to tracing")),
+               ("cases.index", _l("Case register"), _l("Go to the case register"))),
+    "ward_health": (("cases.index", _l("Case register"), _l("Go to the case register")),
+                    ("rounds.index", _l("Testing rounds"), _l("Plan testing rounds"))),
+    "province_health": (("cases.index", _l("Case register"), _l("Go to the case register")),
+                        ("rounds.index", _l("Testing rounds"), _l("Plan testing rounds"))),
     "inspector": (("inspection.index", _l("Inspections"), _l("Go to your inspections")),),
     "province_admin": (
         ("reports.dashboard", _l("Province dashboard"), _l("Go to the province dashboard")),
         ("officials.index", _l("Accounts"), _l("Manage official accounts")),
+        ("inspection.suspicious", _l("Suspicious check-ins"), _l("Review suspicious check-ins")),
     ),
 }
 

@@ -11,8 +11,9 @@ from ..extensions import db
 from ..clock import utcnow
 from ..columns import UTCDateTime
 
-ROLES = ("owner", "staff", "checkpoint", "ward_official", "tracer", "province_admin", "inspector")
-OFFICIAL_ROLES = ("ward_official", "tracer", "province_admin", "inspector")
+ROLES = ("owner", "staff", "checkpoint", "ward_official", "tracer", "province_admin", "inspector", "ward_health",
+         "province_health")
+OFFICIAL_ROLES = ("ward_official", "tracer", "province_admin", "inspector", "ward_health", "province_health")
 
 
 class User(UserMixin, db.Model):

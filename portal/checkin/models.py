@@ -1,7 +1,7 @@
 """One stay of one visitor at one venue."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,6 +40,9 @@ class Visit(db.Model):
     out_method: Mapped[str | None] = mapped_column(String(10))
     # Idempotency key from the check-in form: a retried POST finds the same visit.
     nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # An official found the visit fabricated (portal/inspection/suspicious.py): kept for audit and
+    # purged as usual, but left out of every count and every contact list.
+    fabricated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     venue = relationship("Venue")
     entrance = relationship("Entrance")
@@ -48,3 +51,23 @@ class Visit(db.Model):
     @property
     def is_open(self):
         return self.checked_out_at is None
+
+
+class RegistrationAddress(db.Model):
+    """The keyed hash of the client address a first-time registration came from (never the address).
+
+    Written only when a new person registers and checks in, never on a remembered visitor's tap;
+    read by the suspicious-burst rule and deleted by `flask data purge` after
+    PORTAL_SUSPICIOUS_ADDRESS_DAYS (at most 14). `visit_id` has no foreign key: visits are
+    partitioned on PostgreSQL.
+    """
+
+    __tablename__ = "registration_addresses"
+    __table_args__ = (Index("ix_registration_addresses_venue_at", "venue_id", "registered_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(Integer, index=True)
+    visitor_id: Mapped[int] = mapped_column(Integer, index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    address_hash: Mapped[str] = mapped_column(String(64))

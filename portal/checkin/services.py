@@ -14,6 +14,7 @@ from ..extensions import db
 from ..identifiers import is_ref, is_short_code, is_token, normalise_short_code
 from ..visitors.erasure import Kept, Part
 from . import queries
+from .addresses import erase_addresses
 from .models import Visit
 from .words import check_word
 
@@ -287,4 +288,6 @@ def erase_visits(visitor_ids, held, now, apply):
                            .execution_options(synchronize_session=False))
         db.session.execute(delete(Visit).where(Visit.id.in_(ids)).execution_options(synchronize_session=False))
         db.session.flush()
+    if apply and going:
+        erase_addresses(going)
     return Part(removed={"visits": len(ids)}, kept=kept)

@@ -15,6 +15,8 @@ ACCOUNTS = (
     ("staff", "Lê Văn Tâm", "0901000006"),
     ("checkpoint", "Phạm Quốc Bảo", "0901000007"),
     ("inspector", "Thanh tra Sở Công Thương", "0901000008"),
+    ("ward_health", "Trạm Y tế phường Thủ Dầu Một", "0901000009"),
+    ("province_health", "Sở Y tế", "0901000010"),
 )
 ADMIN_PHONE = "0901000001"
 
@@ -25,7 +27,10 @@ WARDS = {
     "di_an": "Phường Dĩ An",
     "thuan_an": "Phường Thuận An",
 }
-OFFICIAL_WARDS = {"0901000002": ("tdm", "phu_loi", "di_an", "thuan_an")}
+OFFICIAL_WARDS = {"0901000002": ("tdm", "phu_loi", "di_an", "thuan_an"), "0901000009": ("tdm", "phu_loi")}
+#: Populations of the demo wards, so the zone page can suggest levels: round illustrative figures,
+#: not official statistics (a real deployment imports the statistics office's file).
+POPULATIONS = {"tdm": 120_000, "phu_loi": 90_000, "di_an": 150_000, "thuan_an": 160_000}
 #: The inspector's scope: (department, kinds of venue, wards), as a province administrator sets it.
 INSPECTOR_SCOPES = {"0901000008": ("trade", ("market", "supermarket", "shop"), ("tdm", "phu_loi"))}
 

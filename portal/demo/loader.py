@@ -86,6 +86,16 @@ def _official_wards(users, wards):
     db.session.flush()
 
 
+def _populations(wards, now):
+    """The demo wards' populations, where none was imported yet (an imported one is kept)."""
+    from ..reports.models import WardPopulation
+
+    for key, people in data.POPULATIONS.items():
+        if db.session.get(WardPopulation, wards[key].code) is None:
+            db.session.add(WardPopulation(ward_code=wards[key].code, population=people, imported_at=now))
+    db.session.flush()
+
+
 def _inspector_scopes(users, wards, province_code):
     """Give each demo inspector exactly their demo scope."""
     from ..inspection.scopes import set_scope
@@ -181,6 +191,7 @@ def load_demo(province_code, now=None):
     users = _accounts(created)
     _official_wards(users, wards)
     _inspector_scopes(users, wards, province_code)
+    _populations(wards, now)
     venues = _venues(users, wards, province_code)
     _assignments(venues, created)
     _lanes(venues, now)

@@ -42,3 +42,7 @@ class ConfirmSuspensionForm(FlaskForm):
         validators=[DataRequired(_l("Write the reason for the suspension: the venue's owner reads it.")),
                     Length(max=300, message=_l("Use at most %(max)d characters.")), PlainText()],
     )
+
+
+class FlagDecisionForm(FlaskForm):
+    """Deciding a suspicious-check-ins entry: the CSRF token; the button pressed names the decision."""

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -154,3 +154,55 @@ class PosterCheck(db.Model):
     @property
     def good(self):
         return self.verdict in GOOD_VERDICTS
+
+
+#: The suspicious-check-in rules (portal/inspection/suspicious.py), as officials read them.
+SUSPICIOUS_RULES = {
+    "burst": _l("Many first-time registrations within minutes from few addresses"),
+    "hours": _l("Check-ins far outside the usual hours"),
+    "jump": _l("A sudden jump against the venue's 14-day average"),
+    "checkout": _l("Almost no check-outs"),
+}
+#: What an official decided about a flagged pattern.
+FLAG_STATUSES = {
+    "open": _l("To review"),
+    "reviewed": _l("Reviewed: fine"),
+    "fabricated": _l("Fabricated"),
+}
+
+
+class SuspiciousFlag(db.Model):
+    """A pattern of check-ins worth a look at one venue: the rule, its window and its figures.
+
+    `figures` holds counts only, never personal data. `matched` holds the ids of the visits the
+    rule matched where the window holds others too (burst, hours); "fabricated" marks those.
+    One entry per venue, rule and window start: `flask inspection suspicious` may run again.
+    """
+
+    __tablename__ = "suspicious_flags"
+    __table_args__ = (UniqueConstraint("venue_id", "rule", "window_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(12))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    figures: Mapped[dict] = mapped_column(JSON)
+    matched: Mapped[list | None] = mapped_column(JSON)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many visits "fabricated" marked.
+    marked_visits: Mapped[int | None] = mapped_column(Integer)
+
+    venue = relationship("Venue")
+    reviewer = relationship("User")
+
+    @property
+    def rule_label(self):
+        return SUSPICIOUS_RULES.get(self.rule, self.rule)
+
+    @property
+    def status_label(self):
+        return FLAG_STATUSES.get(self.status, self.status)

@@ -22,8 +22,9 @@ class OfficialError(ValueError):
         self.code = code
 
 
-#: Roles that work for wards: ward officials (user_wards) and inspectors (inspector_wards).
-WARD_ROLES = ("ward_official", "inspector")
+#: Roles that work for wards: ward officials and ward health officials (user_wards), inspectors
+#: (inspector_wards).
+WARD_ROLES = ("ward_official", "inspector", "ward_health")
 
 
 def _check_wards(role, ward_codes, province_code):
@@ -33,7 +34,7 @@ def _check_wards(role, ward_codes, province_code):
             raise OfficialError("wards", "wards_not_allowed")
         return []
     if not codes:
-        raise OfficialError("wards", "wards_missing" if role == "ward_official" else "wards_missing_inspector")
+        raise OfficialError("wards", "wards_missing_inspector" if role == "inspector" else "wards_missing")
     found = set(db.session.scalars(
         select(Division.code).where(Division.code.in_(codes), Division.province_code == str(province_code))
     ))
@@ -64,7 +65,7 @@ def create_official(*, role, full_name, phone, password, ward_codes=(), province
     scope = _check_scope(role, department, categories, codes, province_code)
     try:
         user = create_user(role=role, full_name=full_name, phone=phone, password=password,
-                           ward_codes=codes if role == "ward_official" else ())
+                           ward_codes=codes if role in ("ward_official", "ward_health") else ())
     except AccountError as exc:
         raise OfficialError("phone", "phone_taken") from exc
     except ValueError as exc:  # normalise_phone

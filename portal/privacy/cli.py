@@ -11,6 +11,8 @@ from flask.cli import AppGroup
 
 from .. import partitions
 from ..bootstrap import new_data_key
+from ..cases.expiry import purge_all as purge_register
+from ..checkin.addresses import address_cutoff
 from ..extensions import db
 from ..clock import utcnow
 from .backup import BackupError, backup, restore
@@ -44,12 +46,18 @@ def purge_command(days, chunk, pause):
         if pause:
             time.sleep(pause)  # let waiting check-ins take the write lock
 
-    totals = purge(cutoff, chunk, commit=commit)
+    now = utcnow()
+    totals = purge(cutoff, chunk, commit=commit, addresses_before=address_cutoff(cutoff, now))
     log.info("purge older than %d days: %s", days, totals)
     click.echo(
         f"Deleted data older than {days} days: {totals['visits']} visits, {totals['crossings']} crossings, "
-        f"{totals['warnings']} warnings, {totals['visitors']} visitor profiles."
+        f"{totals['warnings']} warnings, {totals['visitors']} visitor profiles; "
+        f"{totals['addresses']} registration address hashes (kept at most 14 days)."
     )
+    case_days = current_app.config["PORTAL_CASE_RETENTION_DAYS"]
+    contacts, cases = purge_register(utcnow(), case_days, current_app.config["PORTAL_TIMEZONE"], chunk, commit)
+    click.echo(f"Case register, kept {case_days} days after a case or quarantine closed: {cases} cases and "
+               f"{contacts} people followed up deleted, with their classifications and tests.")
     db.session.close()  # give the connection back before the checkpoint
     checkpointed = checkpoint_sqlite()
     if checkpointed is False:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..audit.models import AuditEntry
 from ..auth.models import ROLES, User
-from ..checkin.models import Visit
+from ..checkin.models import RegistrationAddress, Visit
 from ..extensions import db
 from ..passes.models import Pass
 from ..registry.models import Establishment, FollowUp
@@ -43,6 +43,7 @@ def categories():
         Category("dependents", "dependents", Visitor, "created_at", (Visitor.lead_id.is_not(None),)),
         Category("devices", "remembered devices", Device, "created_at"),
         Category("visits", "visits", Visit, "checked_in_at"),
+        Category("registration_addresses", "registrations' address hashes", RegistrationAddress, "registered_at"),
         Category("passes", "passes", Pass, "issued_at"),
         Category("scans", "pass scans", Scan, "scanned_at"),
         Category("crossings", "checkpoint crossings", Crossing, "crossed_at"),

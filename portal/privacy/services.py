@@ -7,6 +7,7 @@ when the column allows it (a case keeps its reference, a pass reads "deleted").
 """
 from sqlalchemy import delete, exists, select, update
 
+from ..checkin.addresses import purge_addresses as _purge_addresses
 from ..checkin.models import Visit
 from .. import partitions
 from ..extensions import db
@@ -118,17 +119,27 @@ def purge_crossings(cutoff, limit=MAX_CHUNK):
     return _purge_crossings(cutoff, limit)
 
 
+def purge_addresses(cutoff, limit=MAX_CHUNK):
+    """Delete up to `limit` keyed hashes of registrations' client addresses older than `cutoff`."""
+    _check(limit)
+    return _purge_addresses(cutoff, limit)
+
+
 #: The steps of a purge, in order: visits and crossings first, so their people may go afterwards.
 STEPS = (("visits", purge_visits), ("crossings", purge_crossings), ("warnings", purge_notices),
          ("visitors", purge_visitors))
 
 
-def purge(cutoff, limit, commit, on_chunk=None):
+def purge(cutoff, limit, commit, on_chunk=None, addresses_before=None):
     """Run every step until nothing older than `cutoff` is left, calling `commit` after each chunk.
 
-    Returns {step name: rows deleted}.
+    `addresses_before` (at most 14 days ago, see checkin/addresses.py) adds the registrations'
+    address hashes, kept for a shorter time than visits. Returns {step name: rows deleted}.
     """
-    totals = {name: 0 for name, _step in STEPS}
+    steps = STEPS
+    if addresses_before is not None:
+        steps = (*STEPS, ("addresses", lambda _cutoff, size: purge_addresses(addresses_before, size)))
+    totals = {name: 0 for name, _step in steps}
     # On PostgreSQL whole days older than the cutoff go first, a partition at a time (no dead rows).
     while dropped := partitions.drop_before(db.session.connection(), cutoff):
         for gone in dropped:
@@ -136,7 +147,7 @@ def purge(cutoff, limit, commit, on_chunk=None):
             if on_chunk is not None:
                 on_chunk(gone.table, gone.rows)
         commit()
-    for name, step in STEPS:
+    for name, step in steps:
         while True:
             count = step(cutoff, limit)
             commit()

@@ -7,7 +7,7 @@ from ..checkin.models import Visit
 from ..extensions import db
 from ..registry.models import Establishment
 from ..venues.models import Venue
-from ..checkin.figures import closed_visit, percent, proper_exit
+from ..checkin.figures import closed_visit, counted, percent, proper_exit
 from ..clock import day_starts, local_date
 
 CHART_DAYS = 14
@@ -40,7 +40,7 @@ def visits_by_venue(start, end, ward_codes=None, last=False):
                func.sum(closed_visit()).label("closed"), func.sum(proper_exit()).label("proper")]
     if last:
         columns.append(func.max(Visit.checked_in_at).label("last"))
-    query = select(*columns).where(Visit.checked_in_at >= start, Visit.checked_in_at <= end)
+    query = select(*columns).where(Visit.checked_in_at >= start, Visit.checked_in_at <= end, counted())
     if ward_codes is not None:
         query = query.where(visits_at_venues_of(ward_codes))
     return query.group_by(Visit.venue_id)
@@ -110,7 +110,7 @@ def ward_summary(code, now):
     at_ward = visits_at_venues_of([code])
     bucket = case(*[(Visit.checked_in_at < starts[i + 1], i) for i in range(CHART_DAYS)], else_=CHART_DAYS)
     inner = select(bucket.label("bucket"), closed_visit().label("closed"), proper_exit().label("proper")).where(
-        Visit.checked_in_at >= starts[0], Visit.checked_in_at < starts[-1], at_ward).subquery()
+        Visit.checked_in_at >= starts[0], Visit.checked_in_at < starts[-1], at_ward, counted()).subquery()
     per_day = {b: (n, int(c or 0), int(p or 0)) for b, n, c, p in db.session.execute(
         select(inner.c.bucket, func.count(), func.sum(inner.c.closed), func.sum(inner.c.proper))
         .group_by(inner.c.bucket))}
@@ -119,7 +119,7 @@ def ward_summary(code, now):
         checkins=sum(v[0] for v in per_day.values()), closed=sum(v[1] for v in per_day.values()),
         proper=sum(v[2] for v in per_day.values()),
         active=db.session.scalar(select(func.count(distinct(Visit.venue_id))).where(
-            Visit.checked_in_at >= now - timedelta(hours=24), Visit.checked_in_at <= now, at_ward)),
+            Visit.checked_in_at >= now - timedelta(hours=24), Visit.checked_in_at <= now, at_ward, counted())),
     )
     return _percentages(figures), days
 
@@ -140,11 +140,11 @@ def daily_checkins(ward_codes, now, days=CHART_DAYS):
         # One index range count per day: the whole province's visits are never read row by row.
         return [(first + timedelta(days=i), db.session.scalar(
             select(func.count()).select_from(Visit)
-            .where(Visit.checked_in_at >= starts[i], Visit.checked_in_at < starts[i + 1])))
+            .where(Visit.checked_in_at >= starts[i], Visit.checked_in_at < starts[i + 1], counted())))
             for i in range(days)]
     bucket = case(*[(Visit.checked_in_at < starts[i + 1], i) for i in range(days)], else_=days)
     inner = select(bucket.label("bucket")).where(
         Visit.checked_in_at >= starts[0], Visit.checked_in_at < starts[-1],
-        visits_at_venues_of(ward_codes)).subquery()
+        visits_at_venues_of(ward_codes), counted()).subquery()
     counts = dict(db.session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket)).all())
     return [(first + timedelta(days=i), counts.get(i, 0)) for i in range(days)]

@@ -1,6 +1,7 @@
-"""Report form shapes: a ward's zone level."""
+"""Report form shapes: a ward's zone level, and the file of the wards' populations."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
@@ -27,3 +28,12 @@ class ZoneForm(FlaskForm):
     def set_wards(self, wards):
         """Offer the wards of the province."""
         self.ward_code.choices = [("", _l("Choose…"))] + [(w.code, w.name) for w in wards]
+
+
+class PopulationForm(FlaskForm):
+    file = FileField(
+        _l("Population file (CSV or XLSX)"),
+        description=_l("First row: ward (code or name) and population, for example “Mã phường” and "
+                       "“Dân số”. One row per ward; wards not in the file keep their population."),
+        validators=[FileRequired(_l("Choose the file to import."))],
+    )

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import distinct, func, select
 
+from ..checkin.figures import counted
 from ..checkin.models import Visit
 from ..extensions import db
 from ..venues.models import Venue
@@ -21,7 +22,7 @@ def high_risk_venues(ward_codes, now, per_ward=PER_WARD):
         places = places.where(Venue.ward_code.in_(list(ward_codes)))
     stats = (
         select(Visit.venue_id.label("venue_id"), visitors.label("visitors"), func.count().label("checkins"))
-        .where(Visit.checked_in_at >= since, Visit.venue_id.in_(places))
+        .where(Visit.checked_in_at >= since, Visit.venue_id.in_(places), counted())
         .group_by(Visit.venue_id)
     )
     stats = stats.subquery()

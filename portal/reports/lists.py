@@ -16,7 +16,7 @@ from ..paging import PAGE_SIZE, page_offset, page_slice
 from ..registry.followups import STUCK_AFTER, last_actions, summary_subquery
 from ..registry.models import Establishment
 from ..venues.models import CATEGORIES, Venue
-from ..checkin.figures import closed_visit, proper_exit
+from ..checkin.figures import closed_visit, counted, proper_exit
 from .figures import visits_at_venues_of
 
 #: The three lists of a ward, by URL kind, with their titles.
@@ -97,13 +97,13 @@ def _not_used(q, now):
     since = now - timedelta(days=q.days)
     summary = summary_subquery("venue_id", [q.ward_code])
     reminders = func.coalesce(summary.c.reminders, 0)
-    last_in = (select(func.max(Visit.checked_in_at)).where(Visit.venue_id == Venue.id)
+    last_in = (select(func.max(Visit.checked_in_at)).where(Visit.venue_id == Venue.id, counted())
                .correlate(Venue).scalar_subquery())
     query = (
         select(Venue, reminders.label("reminders"), summary.c.last_on, last_in.label("last_in"))
         .outerjoin(summary, summary.c.key == Venue.id)
         .where(Venue.ward_code == q.ward_code, Venue.status == "active",
-               ~exists().where(Visit.venue_id == Venue.id, Visit.checked_in_at >= since))
+               ~exists().where(Visit.venue_id == Venue.id, Visit.checked_in_at >= since, counted()))
     )
     if q.category:
         query = query.where(Venue.category == q.category)
@@ -117,7 +117,7 @@ def _no_exits(q, now):
     stats = (
         select(Visit.venue_id.label("venue_id"), func.sum(closed_visit()).label("closed"),
                func.sum(proper_exit()).label("proper"))
-        .where(visits_at_venues_of([q.ward_code]), Visit.checked_in_at >= since)
+        .where(visits_at_venues_of([q.ward_code]), Visit.checked_in_at >= since, counted())
         .group_by(Visit.venue_id).subquery()
     )
     summary = summary_subquery("venue_id", [q.ward_code])

@@ -1,4 +1,5 @@
-"""A ward's zone level over time."""
+"""A ward's zone level over time, with the level the case figures suggested when it was set, and
+the wards' populations those figures are counted against."""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -34,6 +35,11 @@ class ZoneLevel(db.Model):
     note: Mapped[str] = mapped_column(String(300), default="")
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: What the case register suggested when the level was set: the level, and the new cases over
+    #: 7 days and the population it was worked out from (empty when there was no population).
+    suggested_level: Mapped[int | None] = mapped_column(SmallInteger)
+    suggested_cases: Mapped[int | None] = mapped_column(Integer)
+    suggested_population: Mapped[int | None] = mapped_column(Integer)
 
     set_by = relationship("User")
     ward = relationship("Division")
@@ -41,3 +47,22 @@ class ZoneLevel(db.Model):
     @property
     def label(self):
         return LEVELS.get(self.level, self.level)
+
+    @property
+    def suggested_rate(self):
+        """New cases per 100,000 residents over 7 days when the level was set, or None."""
+        if self.suggested_population:
+            return self.suggested_cases * 100_000 / self.suggested_population
+        return None
+
+
+class WardPopulation(db.Model):
+    """A ward's population, imported from a file: the denominator of the cases per 100,000."""
+
+    __tablename__ = "ward_populations"
+    __table_args__ = (CheckConstraint("population > 0", name="population"),)
+
+    ward_code: Mapped[str] = mapped_column(ForeignKey("divisions.code"), primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -6,11 +6,13 @@ from ..checkin.models import Visit
 from ..clock import local_date
 from ..divisions.models import Division
 from ..extensions import db
+from ..inspection.figures import InspectionFigures, inspection_figures
 from ..registry.models import Establishment, FollowUp
 from ..staff.checkpoint_figures import Window, checkpoints_figures
 from ..venues.models import Venue
-from ..checkin.figures import percent
+from ..checkin.figures import counted, percent
 from .figures import visits_at_venues_of, visits_by_venue
+from .case_figures import CaseFigures, case_figures
 from .periods import period
 from .zones import levels_on
 
@@ -110,7 +112,38 @@ def periodic_report(wards, kind, day):
         rows.append(_row(ward, level.level if level else None, now_values, before))
     total = _row(None, None, _finish(sums["now"]) if sums["now"] else _finish(_empty()),
                  _finish(sums["before"]) if sums["before"] else _finish(_empty()))
-    return {"period": bounds, "rows": rows, "total": total, "checkpoints": checkpoint_section(wards, bounds)}
+    return {"period": bounds, "rows": rows, "total": total, "checkpoints": checkpoint_section(wards, bounds),
+            "inspections": inspection_section(wards, bounds), "cases": case_section(wards, bounds)}
+
+
+#: Column titles of the inspections section, in InspectionFigures order.
+INSPECTION_TITLES = (
+    lambda: _("Inspections done"), lambda: _("Posters found fake"), lambda: _("Posters found retired"),
+    lambda: _("Violations"), lambda: _("Suspensions"),
+)
+
+
+def inspection_section(wards, bounds):
+    """{'rows': [(ward, InspectionFigures)], 'total': InspectionFigures, 'by_ward': {code: figures}}: per
+    ward of the report, the inspections done in the period, posters found fake or retired, violations
+    and suspensions; the rows list only wards with any of them. Counts only."""
+    by_ward = inspection_figures([w.code for w in wards], bounds["start"], bounds["end"], bounds["first_day"],
+                                 bounds["last_day"])
+    total = InspectionFigures()
+    for figures in by_ward.values():
+        total.add(figures)
+    return {"rows": [(w, by_ward[w.code]) for w in wards if by_ward[w.code]], "total": total, "by_ward": by_ward}
+
+
+def case_section(wards, bounds):
+    """{'rows': [(ward, CaseFigures)], 'total': CaseFigures}: per ward of residence, new cases of the
+    period by the classification they had at its end, and contacts under follow-up then; the rows
+    list only wards with any. Counts only."""
+    by_ward = case_figures([w.code for w in wards], bounds["first_day"], bounds["last_day"], bounds["end"])
+    total = CaseFigures()
+    for figures in by_ward.values():
+        total.add(figures)
+    return {"rows": [(w, by_ward[w.code]) for w in wards if by_ward[w.code]], "total": total}
 
 
 def checkpoint_section(wards, bounds):
@@ -145,7 +178,7 @@ def _row(ward, level, now_values, before):
 def last_day_with_visits(ward_codes, now):
     """The latest local day, up to today, with a check-in at a venue of these wards (None means
     every ward), or None when there is none: the report opens there, not on an empty yesterday."""
-    query = select(func.max(Visit.checked_in_at)).where(Visit.checked_in_at <= now)
+    query = select(func.max(Visit.checked_in_at)).where(Visit.checked_in_at <= now, counted())
     if ward_codes is not None:
         query = query.where(visits_at_venues_of(ward_codes))
     last = db.session.scalar(query)
@@ -165,6 +198,7 @@ def report_header():
     header = [_("Ward code"), _("Ward"), _("Level")]
     for key, _pct in FIGURES:
         header += [FIGURE_TITLES[key](), _("Change: %(figure)s", figure=FIGURE_TITLES[key]())]
+    header += [title() for title in INSPECTION_TITLES]
     return header
 
 
@@ -175,4 +209,7 @@ def report_rows(report):
         cells = [ward.code if ward else "", ward.name if ward else _("Total"), row["level"] or ""]
         for _key, _pct, value, change in row["figures"]:
             cells += ["" if value is None else value, "" if change is None else change]
+        section = report.get("inspections")
+        if section is not None:
+            cells += (section["by_ward"].get(ward.code, InspectionFigures()) if ward else section["total"]).values()
         yield cells

@@ -6,12 +6,17 @@ from ..extensions import db
 from .models import LEVELS, ZoneLevel
 
 
-def set_level(actor, ward, level, effective_on, note="", now=None):
-    """Add a level for a ward from a date (the actor must be a province admin; the route checks)."""
+def set_level(actor, ward, level, effective_on, note="", now=None, suggestion=None):
+    """Add a level for a ward from a date (the actor must be a province admin; the route checks),
+    keeping beside it what the case figures suggested then (suggestion.Suggestion), if anything."""
     if level not in LEVELS:
         raise ValueError("level must be 1 to 4")
     entry = ZoneLevel(ward_code=ward.code, level=level, effective_on=effective_on,
                       note=(note or "").strip(), set_by_id=actor.id)
+    if suggestion is not None and suggestion.level is not None:
+        entry.suggested_level = suggestion.level
+        entry.suggested_cases = suggestion.cases
+        entry.suggested_population = suggestion.population
     if now is not None:
         entry.set_at = now
     db.session.add(entry)

@@ -15,7 +15,8 @@ from ..columns import UTCDateTime
 GOOD_OUTCOMES = ("in", "out", "repeat", "household")
 #: Scans that recorded nothing, with the reason shown in red.
 FAILED_OUTCOMES = ("malformed", "mistyped", "venue_code", "unknown", "retired", "forgotten", "inactive",
-                   "card_fields", "card_date", "card_number", "card_name", "queue_time", "queue_lane", "out_of_order")
+                   "card_fields", "card_date", "card_number", "card_name", "queue_time", "queue_lane", "out_of_order",
+                   "refer")
 OUTCOMES = GOOD_OUTCOMES + FAILED_OUTCOMES
 
 REASONS = {
@@ -36,6 +37,9 @@ REASONS = {
                      "Scan the person again if they are still here."),
     "queue_lane": _l("This scan was taken at a lane that no longer exists and no direction was chosen: "
                      "it was not recorded."),
+    # The same words for every reason (staff/scanning._referred): bystanders learn nothing.
+    "refer": _l("Do not let this person in or through now. Ask them, discreetly, to contact the health "
+                "staff of their ward. Nothing was recorded."),
     "out_of_order": _l("This person checked in or out after this scan was taken: applying it now would rewrite "
                        "what happened, so it was not recorded. Check their visit by hand."),
 }

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from ..checkin.models import Visit
 from ..checkin.services import check_in, check_out, companions, open_visit_for
+from .. import signals
+from ..audit.services import record
 from ..extensions import db
 from ..passes import tokens
 from ..passes.services import claim_scan, find_pass
@@ -140,7 +142,17 @@ def scan_pass(raw, venue, actor, device, now, nonce=None, household_window=None,
     result = judge(raw, venue, now, household_window, passage, actor)
     log_scan(venue, actor, device, now, result.outcome, "card" if idcard.is_card_payload(raw) else "staff", nonce,
              passage)
+    if result.outcome == "refer":  # who turned whom away, where: the audit log, never the reason
+        record(actor, None, "scan_refer", {"venue": venue.short_code}, 1, now)
     return result
+
+
+def _referred(visitor_id, venue, now, passage):
+    """Whether this scan must refer its person to health staff instead of letting them in (or, at
+    a checkpoint, across in either direction). Nobody is kept inside: a person inside goes out."""
+    if not signals.any_hold(visitor_id=visitor_id, now=now):
+        return False
+    return passage is not None or direction_now(visitor_id, venue, now) != "in"
 
 
 def only_out(venue, visitor_id, now):
@@ -164,6 +176,8 @@ def judge(raw, venue, now, household_window, passage=None, actor=None):
     visitor_id = claim_scan(token, venue.id, now)
     if visitor_id is None:
         return _not_toggled(find_pass(token), venue, now, passage)
+    if venue.status == "active" and _referred(visitor_id, venue, now, passage):
+        return ScanResult("refer")
     if passage is not None:
         return _cross(db.session.get(Visitor, visitor_id), venue, now, passage, actor, "pass")
     if only_out(venue, visitor_id, now):
@@ -180,6 +194,8 @@ def _scan_card(raw, venue, now, household_window, passage=None, actor=None):
             return ScanResult("inactive")
         return ScanResult(problem.code, detail=problem.detail)
     visitor = cards.holder(card, venue, now)
+    if visitor is not None and venue.status == "active" and _referred(visitor.id, venue, now, passage):
+        return ScanResult("refer")
     if passage is not None:
         if visitor is None:
             return ScanResult("inactive")
@@ -229,6 +245,8 @@ def _not_toggled(card, venue, now, passage=None):
         return ScanResult("forgotten")
     if card.retired_at is not None:
         return ScanResult("retired")
+    if _referred(card.visitor_id, venue, now, passage):  # scanned again, or a reloaded page
+        return ScanResult("refer")
     if passage is not None:
         return _repeat_crossing(card.visitor, passage)
     return ScanResult("repeat", card.visitor.full_name, direction_now(card.visitor_id, venue, now))
@@ -255,6 +273,8 @@ def _rescan_card(raw, venue, now, passage=None):
     visitor = cards.card_holder(card.number)
     if visitor is None:  # the first submission registered nobody: the venue takes nobody in
         return ScanResult("inactive")
+    if _referred(visitor.id, venue, now, passage):
+        return ScanResult("refer")
     if passage is not None:
         return _repeat_crossing(visitor, passage, card.mangled)
     return ScanResult("repeat", visitor.full_name, direction_now(visitor.id, venue, now), mangled=card.mangled)

@@ -54,6 +54,7 @@ def exposed_visitor_ids(venue_id, starts_at, ends_at, cutoff, exclude_visitor_id
             Visit.checked_in_at >= max(starts_at - MAX_STAY, cutoff),
             Visit.checked_in_at < ends_at,
             Visit.due_out_at > starts_at,
+            Visit.fabricated.is_(False),  # found fabricated by an official: nobody to warn
         )
     )
     found = set()

@@ -87,4 +87,5 @@ def contact_rows(columns):
         or_(Visit.checked_out_at.is_(None), Visit.out_method == "auto",
             Visit.checked_out_at >= bindparam("end_from")),
         Visit.visitor_id.notin_(bindparam("exclude", expanding=True)),
+        Visit.fabricated.is_(False),  # found fabricated by an official (portal/inspection/suspicious.py)
     )

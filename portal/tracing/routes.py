@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from ..exports import download
 from ..extensions import db
@@ -22,7 +21,8 @@ from ..venues.access import find_venue
 from . import export, operations
 from .contacts import contact_count
 from .exposures import ADVICE
-from .forms import CaseForm, ExposureForm, LookupForm, WindowForm
+from .forms import CaseForm, ExposureForm, LookupForm
+from .windows import error_message, window_from_args
 from .services import TracingError, recent_cases, same_person_ids
 from . import bp
 
@@ -38,26 +38,6 @@ def connect(app):
     signals.person_data.connect(person_data, sender=app)
     signals.person_holds.connect(holds.person_holds, sender=app)
     signals.erase_person_data.connect(holds.erase_person_data, sender=app)
-
-
-def error_message(code):
-    """The tracer-facing text for a TracingError code."""
-    days = current_app.config["PORTAL_RETENTION_DAYS"]
-    return {
-        "reference": _("Enter the case reference."),
-        "purpose": _("Enter the purpose of this trace."),
-        "personal_number": _("Do not write phone or ID numbers here: this text is kept in the audit log."),
-        "date_missing": _("Enter the first and the last day."),
-        "reversed": _("The first day must be on or before the last day."),
-        "future": _("The last day cannot be in the future."),
-        "too_old": _("Data older than %(days)d days is deleted; choose a later first day.", days=days),
-        "window_missing": _("Enter when the window starts and ends."),
-        "window_reversed": _("The end must be after the start."),
-        "window_long": _("An exposure window can be at most 24 hours long."),
-        "window_future": _("The window cannot end in the future."),
-        "window_old": _("Data older than %(days)d days is deleted; choose a later start.", days=days),
-        "advice": _("Choose the advice for visitors."),
-    }[code]
 
 
 def _settings():
@@ -130,22 +110,8 @@ def lookup(ref):
 
 def _window():
     """The window form from the query string (defaults filled in) and its checked Window, or None."""
-    settings, now = _settings(), utcnow()
-    date_from, date_to = operations.default_days(now, settings)
-    values = MultiDict({"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "rule": "overlap",
-                        "minutes": str(settings.contact_minutes)})
-    for key in values.keys():
-        if key in request.args:
-            values[key] = request.args[key]
-    form = WindowForm(formdata=values)
-    if not form.validate():
-        return form, None, now
-    try:
-        window = operations.make_window(form.date_from.data, form.date_to.data, now=now, settings=settings,
-                                        rule=form.rule.data, minutes=form.minutes.data)
-    except TracingError as exc:
-        getattr(form, exc.field).errors.append(error_message(exc.code))
-        return form, None, now
+    now = utcnow()
+    form, window = window_from_args(request.args, _settings(), now)
     return form, window, now
 
 

@@ -13,6 +13,20 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+HOUR_MINUTE = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _hour_minute(value):
+    """'7:30', '7h30' or '07.30' as '07:30'; empty as None; anything else as typed (the regexp refuses it)."""
+    value = (value or "").strip().lower().replace("h", ":").replace(".", ":")
+    if not value:
+        return None
+    hours, _sep, minutes = value.partition(":")
+    if hours.isdigit() and len(hours) <= 2 and (minutes.isdigit() and len(minutes) == 2 or not minutes):
+        return f"{int(hours):02d}:{minutes or '00'}"
+    return value
+
+
 class VenueForm(FlaskForm):
     name = StringField(
         _l("Name of the place"),
@@ -67,6 +81,34 @@ class VenueForm(FlaskForm):
             NumberRange(min=5, max=720, message=_l("Enter a number of minutes from 5 to 720.")),
         ],
     )
+
+    # Optional; a plain "HH:MM" text box works with JavaScript off and in every browser.
+    opens_at = StringField(
+        _l("Opens at (optional)"),
+        description=_l("24-hour time, e.g. 07:00. Leave both times empty if the hours vary."),
+        filters=[_hour_minute],
+        validators=[Optional(), Regexp(HOUR_MINUTE, message=_l("Enter a time such as 07:00."))],
+    )
+    closes_at = StringField(
+        _l("Closes at (optional)"),
+        description=_l("24-hour time, e.g. 22:00; a time before the opening time means after midnight."),
+        filters=[_hour_minute],
+        validators=[Optional(), Regexp(HOUR_MINUTE, message=_l("Enter a time such as 22:00."))],
+    )
+
+    def validate(self, extra_validators=None):
+        """The fields, then: both opening times or neither, and not the same time."""
+        if not super().validate(extra_validators):
+            return False
+        opens, closes = self.opens_at.data, self.closes_at.data
+        if bool(opens) != bool(closes):
+            missing = self.closes_at if opens else self.opens_at
+            missing.errors.append(_l("Enter both the opening and the closing time, or leave both empty."))
+            return False
+        if opens and opens == closes:
+            self.closes_at.errors.append(_l("The closing time must differ from the opening time."))
+            return False
+        return True
 
     def set_categories(self, allowed):
         """Offer only the kinds of place this account may register (the service checks again)."""

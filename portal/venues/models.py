@@ -48,6 +48,10 @@ class Venue(db.Model):
     ward_code: Mapped[str] = mapped_column(ForeignKey("divisions.code"), index=True)
     contact_phone: Mapped[str] = mapped_column(String(20))
     default_stay_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    # Optional opening hours, local "HH:MM" (closing may be after midnight): the suspicious-hours
+    # rule reads them; without them it learns the venue's usual hours from its visits.
+    opens_at: Mapped[str | None] = mapped_column(String(5))
+    closes_at: Mapped[str | None] = mapped_column(String(5))
     status: Mapped[str] = mapped_column(String(12), default="active")
     # Why an official suspended or reopened the venue, and when; shown to the owner.
     status_reason: Mapped[str | None] = mapped_column(String(300))

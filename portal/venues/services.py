@@ -17,7 +17,7 @@ from .models import CATEGORIES, Entrance, RetiredToken, Venue
 CHECKPOINT = "checkpoint"
 FIELDS = (
     "name", "category", "registration_number", "address", "ward_code",
-    "contact_phone", "default_stay_minutes",
+    "contact_phone", "default_stay_minutes", "opens_at", "closes_at",
 )
 
 

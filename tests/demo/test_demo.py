@@ -5,9 +5,9 @@ import stat
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.models import User, VenueStaff
+from portal.auth.models import ROLES, User, VenueStaff
 from portal.checkin.models import Visit
-from portal.demo.data import ACCOUNTS, VENUES, VISITORS
+from portal.demo.data import ACCOUNTS, POPULATIONS, VENUES, VISITORS
 from portal.divisions.models import Division
 from portal.extensions import db
 from portal.staff.models import Lane
@@ -46,8 +46,7 @@ def demo_venues():
 
 
 def test_every_role_has_a_demo_account_with_a_login(demo):
-    assert {role for role, _name, _phone in ACCOUNTS} == {
-        "province_admin", "ward_official", "owner", "tracer", "staff", "checkpoint", "inspector"}
+    assert {role for role, _name, _phone in ACCOUNTS} == set(ROLES)
     for role, name, phone in ACCOUNTS:
         account = user(phone)
         assert account is not None and account.role == role and account.full_name == name
@@ -97,6 +96,15 @@ def test_the_checkpoint_account_scans_at_a_checkpoint_the_admin_registered(demo,
     assert [(name, direction) for name, direction in lanes] == [
         ("Làn 1 - vào Thuận An", "in"), ("Làn 2 - ra Quốc lộ 13", "out")]
     assert all(name in page for name, _ in lanes)  # the officer first picks their lane
+
+
+def test_the_demo_wards_have_populations_so_zone_levels_are_suggested(demo):
+    from portal.reports.models import WardPopulation
+
+    people = dict(db.session.execute(select(WardPopulation.ward_code, WardPopulation.population)).all())
+    assert sorted(people.values()) == sorted(POPULATIONS.values())
+    health = user("0901000009")
+    assert {link.division_code for link in health.wards} <= set(people)
 
 
 def test_there_are_visits_to_show(demo):

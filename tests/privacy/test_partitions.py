@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import partitions
 from portal.checkin.models import Visit
-from portal.checkin.services import check_in
+from portal.checkin.services import check_in, new_ref
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.privacy.services import purge
@@ -122,15 +122,27 @@ def test_retention_drops_whole_expired_days_and_purges_the_rest(app, make, peopl
 
 def test_an_existing_database_migrates_in_place_with_its_rows(app, make, people):
     """Back to plain tables (the previous revision), rows in, then the partitioning migration."""
+    # The venue and people are made with the newest models; the visits are written with the columns
+    # 0019 has (later revisions add columns the models know and the old table does not).
+    venue = make.venue()
+    venue_id, persons = venue.id, [people.person(name=f"Người {n}").id for n in range(3)]
+    db.session.commit()  # reading the ids began a transaction: the downgrade must not wait on it
     downgrade(revision="0019_cases")
     try:
         assert not partitions.is_partitioned(db.session.connection(), "visits")
         db.session.commit()
-        venue = make.venue()
-        now = utcnow()
-        visits = [check_in(people.person(name=f"Người {n}"), venue, now - timedelta(days=n)) for n in range(3)]
+        now = utcnow().replace(microsecond=0)
+        before = {}
+        for n, person_id in enumerate(persons):
+            at, ref = now - timedelta(days=n), new_ref()
+            naive = at.astimezone(timezone.utc).replace(tzinfo=None)
+            visit_id = db.session.execute(text(
+                "INSERT INTO visits (ref, visitor_id, venue_id, checked_in_at, due_out_at, in_method) "
+                "VALUES (:ref, :visitor, :venue, :at, :due, 'self') RETURNING id"),
+                {"ref": ref, "visitor": person_id, "venue": venue_id, "at": naive,
+                 "due": naive + timedelta(minutes=60)}).scalar()
+            before[visit_id] = (ref, at)
         db.session.commit()
-        before = {v.id: (v.ref, v.checked_in_at) for v in visits}
     finally:
         db.session.commit()
         upgrade()

@@ -34,9 +34,12 @@ PHONE_LOCAL = "0987654321"
 ID_NUMBER = "079199012345"
 MARKERS = (NAME, DEPENDENT, PHONE_LOCAL, "+84987654321", "987654321", "0987 654 321", ID_NUMBER)
 
-ROLES = ("anonymous", "owner", "staff", "checkpoint", "ward_official", "province_admin", "tracer")
-#: Pages that may show the person's data, and to whom.
-ALLOWED = {"tracer": ("/tracing/",)}
+ROLES = ("anonymous", "owner", "staff", "checkpoint", "ward_official", "province_admin", "tracer", "inspector",
+         "ward_health", "province_health")
+#: Pages that may show the person's data, and to whom (the health roles: the case register and the
+#: risk groups of testing, about people of their wards; no case is opened about this person here).
+ALLOWED = {"tracer": ("/tracing/", "/cases/", "/testing/"), "ward_health": ("/cases/", "/testing/"),
+           "province_health": ("/cases/", "/testing/")}
 #: A data request the person made in person (portal/privacy/requests.py): while it is open, its own
 #: page and data file show the person to the officials of its ward, who act for them.
 OPEN_REQUEST = re.compile(r"/data-requests/[A-Za-z0-9_-]{16,32}/(data\.csv)?")
@@ -72,6 +75,9 @@ def world(app, make, client, login):
     accounts["ward_official"] = make.user(role="ward_official", wards=[ward])
     accounts["province_admin"] = make.user(role="province_admin")
     accounts["tracer"] = make.user(role="tracer")
+    accounts["inspector"] = make.user(role="inspector")
+    accounts["ward_health"] = make.user(role="ward_health", wards=[ward])
+    accounts["province_health"] = make.user(role="province_health")
     db.session.commit()
 
     own_browser = app.test_client()
@@ -97,6 +103,8 @@ def world(app, make, client, login):
         "request_refs": _requests(accounts["ward_official"], ward, person),
         # A refused registry file of the ward's official: the list of its problems, kept for an hour.
         "problems_key": _refused_file(accounts["ward_official"]),
+        # A testing round of the ward, planned from the venue's visits (counts only, never people).
+        "round_id": _round(accounts["ward_health"], ward),
     }
 
 
@@ -104,6 +112,16 @@ def _requests(official, ward, person):
     refs = [open_request(official, ward, kind, "card", person, utcnow()).ref for kind in ("access", "correct", "delete")]
     db.session.commit()
     return refs
+
+
+def _round(official, ward):
+    from datetime import date
+
+    from portal.rounds.services import plan
+
+    round_id = plan(official, ward, date(2026, 12, 7), utcnow())[0].id
+    db.session.commit()
+    return round_id
 
 
 def _refused_file(official):
@@ -142,6 +160,8 @@ def _urls(app, world):
                 choices.append((name, [world["accounts"]["ward_official"].id]))
             elif name == "key":
                 choices.append((name, [world["problems_key"]]))
+            elif name == "round_id":
+                choices.append((name, [world["round_id"]]))
             elif name == "request_ref":
                 choices.append((name, world["request_refs"]))
             else:

@@ -12,16 +12,18 @@ LANDINGS = [
     ("owner", "/venues/", ["Your venues"]),
     ("staff", "/staff/", ["Your scanner"]),
     ("checkpoint", "/staff/", ["Your scanner"]),
-    ("ward_official", "/reports/", ["Your wards", "Inspections"]),
-    ("tracer", "/tracing/", ["Tracing"]),
-    ("province_admin", "/reports/", ["Province dashboard", "Accounts"]),
+    ("ward_official", "/reports/", ["Your wards", "Inspections", "Suspicious check-ins"]),
+    ("tracer", "/tracing/", ["Tracing", "Case register"]),
+    ("province_admin", "/reports/", ["Province dashboard", "Accounts", "Suspicious check-ins"]),
     ("inspector", "/inspection/", ["Inspections"]),
+    ("ward_health", "/cases/", ["Case register", "Testing rounds"]),
+    ("province_health", "/cases/", ["Case register", "Testing rounds"]),
 ]
 
 
 def person(make, role):
     # Two wards: a ward official with one ward would be sent straight on to that ward.
-    return make.user(role=role, wards=make.wards(2) if role == "ward_official" else ())
+    return make.user(role=role, wards=make.wards(2) if role in ("ward_official", "ward_health") else ())
 
 
 def own_links(html):

@@ -24,7 +24,7 @@ from ..passes.helpers import with_pass
 from .test_me_warning import expose, local, move
 
 CHILD = "Nguyễn Bé Mai"
-PERSONAL = ("visitors", "devices", "visits", "passes", "exposure_notices")
+PERSONAL = ("visitors", "devices", "visits", "passes", "exposure_notices", "registration_addresses")
 
 
 def counts():
@@ -72,6 +72,7 @@ def test_deleting_the_household_removes_every_row_about_it(client, household, ma
     before = counts()
     assert before["visitors"] == 2 and before["devices"] == 1 and before["passes"] == 2
     assert before["exposure_notices"] == 2 and before["visits"] >= 5
+    assert before["registration_addresses"] == 1  # the first-time registration's keyed address hash
 
     assert 'href="/me/delete"' in check_page(client.get("/me"))
     html = check_page(client.get("/me/delete"))

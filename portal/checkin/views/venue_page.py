@@ -21,6 +21,7 @@ from ...visitors.services import (
     remember_device,
 )
 from .. import services
+from ..addresses import record_registration
 from ..forms import CheckInForm
 from .. import bp
 from .shared import checkin_limits, limited, lookup_limits, new_nonce, render_then_commit, to_confirmation
@@ -122,6 +123,7 @@ def _first_time(venue, action, now, token, replacing, taken, entrance):
                                    notice_version=_shown_notice(form.notice.data))
         remember_device(visitor, new_token, now, replacing=replacing)
         visit = services.check_in(visitor, venue, now, nonce=nonce, entrance=entrance)
+        record_registration(visit, request.remote_addr, now)  # a keyed hash, for the burst rule
         response = _commit_then(visit.ref, token)
         if response is not None:
             device.remember(new_token)

@@ -17,6 +17,8 @@ from ...clock import local_date
 from ..zones import levels_on
 from .. import bp
 from ..lists import LIST_TITLES
+from ..case_figures import ward_health_counts
+from ..suggestion import suggestions
 
 def _chart(points):
     return bar_chart([(d.strftime("%d/%m"), n) for d, n in points], _("Check-ins per day, last 14 days"))
@@ -59,5 +61,6 @@ def ward(code):
     return render_template(
         "reports/ward.html", ward=ward, figures=figures, days=days, chart=_chart(days), meter=meter,
         level=levels_on([ward.code], local_date(now)).get(ward.code), open_proposals=open_proposals,
-        list_titles=LIST_TITLES, short_levels=SHORT_LEVELS,
+        list_titles=LIST_TITLES, short_levels=SHORT_LEVELS, health=ward_health_counts(ward.code, now),
+        suggestion=suggestions([ward.code], local_date(now))[ward.code],
     )

@@ -10,7 +10,10 @@ from ..models import SHORT_LEVELS
 from ...clock import local_date
 from datetime import date, datetime, timedelta
 from flask import current_app
+from ..periodic import INSPECTION_TITLES
 from ..periodic import FIGURE_TITLES, last_day_with_visits, periodic_report, report_header, report_rows, report_wards
+from ... import signals
+from ...cases.classification import CARE_PLACES, RISK_LEVELS
 from .. import bp
 
 def _report_day(raw, today):
@@ -48,5 +51,10 @@ def periodic(fmt):
             abort(404)
         return export_response(fmt, f"{kind}-report-{day.isoformat()}", _("Report"), report_header(),
                                report_rows(report))
+    bounds = report["period"]
+    sections = signals.collect(signals.periodic_sections, wards=wards, start=bounds["start"], end=bounds["end"],
+                               first_day=bounds["first_day"], last_day=bounds["last_day"])
     return render_template("reports/periodic.html", report=report, kind=kind, day=day, error=error,
-                           titles=FIGURE_TITLES, short_levels=SHORT_LEVELS), 422 if error else 200
+                           sections=sections, risk_levels=RISK_LEVELS, care_places=CARE_PLACES,
+                           titles=FIGURE_TITLES, short_levels=SHORT_LEVELS,
+                           inspection_titles=INSPECTION_TITLES), 422 if error else 200

@@ -16,6 +16,7 @@ from ..forms import ZoneForm
 from ..highrisk import DAYS, HIGH_RISK, high_risk_venues
 from ..models import LEVELS
 from ..zones import history, set_level
+from ..suggestion import suggestions, thresholds
 from .. import bp
 
 LEVEL_FILTERS = {"": None, "low": {1, 2}, "1": {1}, "2": {2}, "3": {3}, "4": {4}}
@@ -27,6 +28,7 @@ def zones():
     """Every visible ward's level today; a province admin sets a new level from a date."""
     now = utcnow()
     wards = db.session.scalars(visible_wards(current_user)).all()
+    suggested = suggestions([w.code for w in wards], local_date(now))
     form = None
     if current_user.role == "province_admin":
         form = ZoneForm()
@@ -36,7 +38,8 @@ def zones():
             if ward is None:
                 form.ward_code.errors.append(_("Choose the ward or commune."))
             else:
-                set_level(current_user, ward, int(form.level.data), form.effective_on.data, form.note.data, now)
+                set_level(current_user, ward, int(form.level.data), form.effective_on.data, form.note.data, now,
+                          suggestion=suggested.get(ward.code))
                 db.session.commit()
                 flash(_("Level %(level)s for %(ward)s from %(date)s is saved.", level=form.level.data,
                         ward=ward.name, date=form.effective_on.data.strftime("%d/%m/%Y")))
@@ -44,7 +47,8 @@ def zones():
     elif request.method == "POST":
         abort(404)
     status = 422 if form is not None and form.errors else 200
-    return render_template("reports/zones.html", wards=wards, form=form, levels=LEVELS,
+    return render_template("reports/zones.html", wards=wards, form=form, levels=LEVELS, suggested=suggested,
+                           thresholds=thresholds(),
                            current=levels_on(visible_ward_codes(current_user), local_date(now))), status
 
 
