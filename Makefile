@@ -21,8 +21,13 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.install
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-translations: $(VENV)/.installed
+# The compiled catalog is rebuilt only when its .po changed, so two `make test` at once (CI runs the
+# SQLite and PostgreSQL suites side by side) never write it at the same time.
+MO := portal/translations/vi/LC_MESSAGES/messages.mo
+$(MO): portal/translations/vi/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(BIN)/pybabel compile -d portal/translations --statistics
+
+translations: $(MO)
 
 config: $(VENV)/.installed
 	$(BIN)/python -m portal.bootstrap

@@ -8,7 +8,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 def init_app(app):
     """Register the case register's pages, and its answer to scanners: refer, or admit."""
     from .. import signals
-    from . import routes  # noqa: F401
+    from .views import followed, register, traces  # noqa: F401  (routes on bp)
     from .admission import held_from_admission
     from . import holds
     from .me import me_panel

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from portal.cases import routes
+from portal.cases.views import followed, register, traces
 from portal.cases.followups import quarantine_end
 from portal.cases.models import CaseContact
 from portal.extensions import db
@@ -32,7 +32,8 @@ def test_f1s_confirmed_across_midnight_at_a_fixed_clock(make_app, make, monkeypa
 
         make = Factories(app)
         people = People()
-        monkeypatch.setattr(routes, "utcnow", lambda: FIXED)
+        for pages in (register, traces, followed):
+            monkeypatch.setattr(pages, "utcnow", lambda: FIXED)
         ward = make.wards(1)[0]
         venue = make.venue(ward_code=ward.code, name="Bến xe Miền Đông", default_stay_minutes=180)
         case = people.person(name="Trần Văn Ca", phone="0912000201")
