@@ -1,14 +1,17 @@
 """Language choice (Vietnamese first), local times, and the `flask translate` commands."""
+import functools
 import os
 import subprocess
 import sys
 from datetime import timezone
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask.cli import AppGroup
-from flask_babel import format_datetime, format_decimal, get_locale
+from babel import Locale
+from flask_babel import format_decimal, get_locale, get_translations
 
 from .extensions import babel
 
@@ -17,11 +20,38 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale():
-    """The remembered choice, else Vietnamese (also outside a request: CLI commands)."""
+    """The remembered choice, else Vietnamese (also outside a request: CLI commands); the same
+    Locale object every time, so nothing is parsed per request."""
     chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
-    if chosen in current_app.config["PORTAL_LOCALES"]:
-        return chosen
-    return current_app.config["PORTAL_DEFAULT_LOCALE"]
+    if chosen not in current_app.config["PORTAL_LOCALES"]:
+        chosen = current_app.config["PORTAL_DEFAULT_LOCALE"]
+    return _locale(chosen)
+
+
+@functools.cache
+def _locale(code):
+    return Locale.parse(code)
+
+
+#: {(locale, message): translation} for the templates' `_()`: each message is looked up once per
+#: process and language (the catalogs do not change while the process runs).
+_translated = {}
+
+
+def template_gettext(message):
+    """`_()` and `gettext()` in templates: Flask-Babel's answer, kept for the process."""
+    key = (get_locale(), message)
+    found = _translated.get(key)
+    if found is None:
+        found = get_translations().ugettext(message)
+        if len(_translated) < 20000:  # templates pass literal messages; a bound all the same
+            _translated[key] = found
+    return found
+
+
+def template_ngettext(singular, plural, number):
+    """`ngettext()` in templates (rare: not kept)."""
+    return get_translations().ungettext(singular, plural, number)
 
 
 def safe_next(target, fallback="/"):
@@ -49,15 +79,23 @@ def set_language(code):
     return response
 
 
+#: The two shapes of local_datetime, all digits, the same in every language.
+_SHAPES = {"time": "%H:%M", "short": "%d/%m/%Y %H:%M"}
+
+
 def local_datetime(value, fmt="short"):
-    """A stored UTC time shown in the portal's timezone (Asia/Ho_Chi_Minh)."""
+    """A stored UTC time shown in the portal's timezone (Asia/Ho_Chi_Minh): 18:05, or
+    04/12/2026 18:05. Numbers only, so no locale's rules are needed (it is on every visitor page)."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    if fmt == "time":
-        return format_datetime(value, "HH:mm")
-    return format_datetime(value, "dd/MM/yyyy HH:mm")
+    return value.astimezone(_zone(current_app.config["PORTAL_TIMEZONE"])).strftime(_SHAPES.get(fmt, _SHAPES["short"]))
+
+
+@functools.cache
+def _zone(name):
+    return ZoneInfo(name)
 
 
 def local_number(value, decimals=0):
@@ -78,6 +116,7 @@ def init_app(app):
     app.jinja_env.filters["number"] = local_number
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(template_gettext, template_ngettext, newstyle=True)
 
 
 translate_cli = AppGroup("translate", help="Extract, update and compile the translation catalogs.")

@@ -1,12 +1,25 @@
 """Visits: checking in and out at a venue."""
-from flask import Blueprint
+from flask import Blueprint, request
 
-from ..extensions import csrf
+from ..extensions import csrf, limiter
 from ..visitors import device
 
 bp = Blueprint("checkin", __name__)
 csrf.exempt(bp)  # forms carry a CSRF token bound to the device cookie instead of the session
 bp.after_request(device.write_cookie)
+
+
+@limiter.request_filter
+def _counted_by_checkin():
+    """The visitor's pages count their own limits in one evaluation (checkin/limits.py)."""
+    return request.blueprint == "checkin"
+
+
+@bp.context_processor
+def _layout():
+    from .views.shared import layout_links
+
+    return {"links": layout_links()}
 
 
 def init_app(app):

@@ -1,12 +1,12 @@
-"""The statements of the check-in hot path, built once with bound parameters: building an ORM
-statement costs about as much as running it. Built on first use, when every model is mapped."""
+"""The ORM look-ups of visits for `services` (the staff scanner, tracing, /me), built once with
+bound parameters: building an ORM statement costs about as much as running it. Built on first
+use, when every model is mapped. The visitor's own check-in runs `core`'s statements instead."""
 from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from ..venues.models import Entrance, Venue
-from ..visitors.models import Visitor
+from ..venues.models import Venue
 from .models import Visit
 
 
@@ -18,37 +18,6 @@ def visits():
 def visits_with_venue():
     """select(Visit) with its venue and ward, and the entrance scanned: what the visitor's pages show."""
     return select(Visit).options(joinedload(Visit.venue).joinedload(Venue.ward), joinedload(Visit.entrance))
-
-
-def venues():
-    """select(Venue) with its ward, which the check-in page shows."""
-    return select(Venue).options(joinedload(Venue.ward))
-
-
-@cache
-def venue_by_token():
-    return venues().where(Venue.token == bindparam("token"))
-
-
-@cache
-def venue_by_code():
-    return venues().where(Venue.short_code == bindparam("code"))
-
-
-def entrances():
-    """select(Entrance) of entrances in use, with their venue and ward."""
-    return (select(Entrance).options(joinedload(Entrance.venue).joinedload(Venue.ward))
-            .where(Entrance.retired_at.is_(None)))
-
-
-@cache
-def entrance_by_token():
-    return entrances().where(Entrance.token == bindparam("token"))
-
-
-@cache
-def entrance_by_code():
-    return entrances().where(Entrance.short_code == bindparam("code"))
 
 
 @cache
@@ -71,11 +40,6 @@ def open_visits():
 
 
 @cache
-def followers():
-    return visits().where(Visit.lead_visit_id == bindparam("lead"), Visit.checked_out_at.is_(None))
-
-
-@cache
 def by_nonce():
     return visits().where(Visit.nonce == bindparam("nonce"))
 
@@ -90,11 +54,3 @@ def companions():
     return visits().where(Visit.lead_visit_id == bindparam("lead")).order_by(Visit.id)
 
 
-@cache
-def lock_person():
-    return (
-        update(Visitor)
-        .where(Visitor.id == bindparam("visitor_id"))
-        .values(last_seen_at=bindparam("now", type_=Visitor.__table__.c.last_seen_at.type))
-        .execution_options(synchronize_session=False)
-    )

@@ -1,8 +1,9 @@
-"""Check-in rules: one open visit per person, dependents follow their lead, stale visits close.
+"""Check-in for callers holding ORM objects (the staff scanner, assisted check-ins, tracing,
+the demo): the rules themselves are `core`'s, which these functions call; plus the read-side
+look-ups, the batch close of stale visits and the erasure answer.
 
 Every function takes `now` (aware UTC) and flushes; the caller commits.
 """
-import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -11,56 +12,19 @@ from sqlalchemy import delete, func, select, update
 
 from ..clock import local_date
 from ..extensions import db
-from ..identifiers import is_ref, is_short_code, is_token, normalise_short_code
+from ..identifiers import is_ref, is_token
 from ..visitors.erasure import Kept, Part
-from . import queries
+from . import core, queries
 from .addresses import erase_addresses
 from .models import Visit
 from .words import check_word
 
-
-
-
-class NonceTaken(ValueError):
-    """The form's idempotency key already recorded another person's visit."""
-
-
-def venue_by_poster_token(token):
-    """The venue whose current poster token this is (owner not loaded), or None."""
-    if not well_formed_token(token):
-        return None
-    return db.session.scalar(queries.venue_by_token(), {"token": token})
+NonceTaken = core.NonceTaken
 
 
 def well_formed_token(token):
     """Whether a string has the shape of a poster token (current or retired)."""
     return is_token(token)
-
-
-def venue_by_short_code(code):
-    """The venue with this short code, any case and spacing (owner not loaded), or None."""
-    code = normalise_short_code(code)
-    if not is_short_code(code):
-        return None
-    return db.session.scalar(queries.venue_by_code(), {"code": code})
-
-
-def entrance_by_poster_token(token):
-    """The entrance in use whose poster token this is, with its venue, or None.
-
-    Asked only after the venue look-up missed: a venue's own poster costs no extra statement.
-    """
-    if not well_formed_token(token):
-        return None
-    return db.session.scalar(queries.entrance_by_token(), {"token": token})
-
-
-def entrance_by_short_code(code):
-    """The entrance in use with this short code (any case and spacing), with its venue, or None."""
-    code = normalise_short_code(code)
-    if not is_short_code(code):
-        return None
-    return db.session.scalar(queries.entrance_by_code(), {"code": code})
 
 
 def takes_check_ins(venue):
@@ -70,25 +34,21 @@ def takes_check_ins(venue):
 
 def new_ref():
     """A random visit reference for URLs (128 bits)."""
-    return secrets.token_urlsafe(16)
+    return core.new_ref()
 
 
-def _close(visit, now, method):
-    """Close one visit and the open visits of the dependents who came with it."""
-    visit.checked_out_at = min(now, visit.due_out_at) if method == "auto" else now
-    visit.out_method = method
-    followers = db.session.scalars(queries.followers(), {"lead": visit.id})
-    for follower in followers:
-        follower.checked_out_at = visit.checked_out_at
-        follower.out_method = method
+def _expire_visits():
+    """Core statements changed visits behind the ORM's back: reload those it holds when read."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Visit):
+            db.session.expire(obj)
 
 
 def open_visit_for(visitor_id, now):
     """The visitor's open visit, or None; an overdue one is closed automatically first."""
     visit = db.session.scalar(queries.open_visit(), {"visitor_id": visitor_id})
     if visit is not None and visit.due_out_at <= now:
-        _close(visit, now, "auto")
-        db.session.flush()
+        close_if_overdue(visit, now)
         return None
     return visit
 
@@ -99,24 +59,16 @@ def open_visits_for(visitor_ids, now):
     if not ids:
         return {}
     found, overdue = {}, []
-    visits = db.session.scalars(queries.open_visits(), {"ids": ids}).all()
-    for visit in visits:
+    for visit in db.session.scalars(queries.open_visits(), {"ids": ids}).all():
         if visit.due_out_at <= now:
-            overdue.append(visit)
+            overdue.append(visit.visitor_id)
         else:
             found[visit.visitor_id] = visit  # the latest wins if old data holds two
-    for visit in overdue:
-        if visit.checked_out_at is None:  # a lead's close may have closed it already
-            _close(visit, now, "auto")
     if overdue:
         db.session.flush()
+        core.close_overdue(overdue, now)
+        _expire_visits()
     return found
-
-
-def _lock_person(visitor, now):
-    """Serialise check-ins of one person: the first write takes the row (PostgreSQL) or the
-    database (SQLite) lock, so the reads below see any concurrent check-in already committed."""
-    db.session.execute(queries.lock_person(), {"visitor_id": visitor.id, "now": now})
 
 
 def visit_by_nonce(nonce):
@@ -127,68 +79,29 @@ def visit_by_nonce(nonce):
 
 
 def check_in(visitor, venue, now, *, method="self", nonce=None, dependents=(), entrance=None):
-    """Record a visit; closes the visitor's open visit elsewhere. Idempotent per nonce.
+    """`core.check_in` for callers holding ORM objects (the staff scanner, assisted check-ins,
+    the demo): takes the person's lock and returns the Visit.
 
-    Returns the visit. Checking in where the visitor is already inside (at any entrance of the
-    venue) returns that visit (ticked dependents who are not inside yet join it). `entrance` is
-    the venue's entrance whose poster was scanned, recorded on new visits. A nonce that recorded another
-    person's visit raises NonceTaken; a dependent of someone else raises ValueError.
+    A dependent of someone else raises ValueError; see core.check_in for the rest.
     """
     for dependent in dependents:
         if dependent.lead_id != visitor.id:
             raise ValueError("not a dependent of this visitor")
-    _lock_person(visitor, now)
-    existing = visit_by_nonce(nonce)
-    if existing is not None:
-        if existing.visitor_id != visitor.id:
-            raise NonceTaken(nonce)
-        return existing
-    visit = open_visit_for(visitor.id, now)
-    if visit is None or visit.venue_id != venue.id:
-        if visit is not None:
-            _close(visit, now, "moved")
-        visit = _new_visit(visitor.id, venue, now, method, nonce=nonce, flush=bool(dependents),
-                           entrance=entrance)
-    if dependents:
-        current = open_visits_for([d.id for d in dependents], now)
-        for dependent in dependents:
-            previous = current.get(dependent.id)
-            if previous is not None and previous.venue_id == venue.id:
-                continue  # already inside here
-            if previous is not None:
-                _close(previous, now, "moved")
-            _new_visit(dependent.id, venue, now, method, lead_visit_id=visit.id, flush=False,
-                       entrance=entrance)
     db.session.flush()
-    return visit
-
-
-def _new_visit(visitor_id, venue, now, method, nonce=None, lead_visit_id=None, flush=True, entrance=None):
-    visit = Visit(
-        ref=new_ref(),
-        visitor_id=visitor_id,
-        venue_id=venue.id,
-        entrance_id=entrance.id if entrance is not None else None,
-        lead_visit_id=lead_visit_id,
-        checked_in_at=now,
-        due_out_at=now + timedelta(minutes=venue.default_stay_minutes),
-        in_method=method,
-        nonce=nonce,
-    )
-    db.session.add(visit)
-    if flush:
-        db.session.flush()
-    return visit
+    core.lock_person(visitor.id, now)
+    recorded = core.check_in(visitor.id, venue.id, venue.default_stay_minutes, now, method=method, nonce=nonce,
+                             dependents=[d.id for d in dependents],
+                             entrance_id=entrance.id if entrance is not None else None)
+    _expire_visits()
+    return db.session.get(Visit, recorded.id)
 
 
 def check_out(visit, now, *, method="self"):
     """Close an open visit (and its dependents' visits). A closed visit stays as it was."""
     if visit.checked_out_at is None:
-        if visit.due_out_at <= now:
-            _close(visit, now, "auto")
-        else:
-            _close(visit, now, method)
         db.session.flush()
+        core.close_visit(visit.id, now, method)
+        _expire_visits()
     return visit
 
 
@@ -226,8 +139,7 @@ def visit_by_ref(ref):
 def close_if_overdue(visit, now):
     """Apply the automatic check-out to one visit being read."""
     if visit.checked_out_at is None and visit.due_out_at <= now:
-        _close(visit, now, "auto")
-        db.session.flush()
+        check_out(visit, now, method="auto")
     return visit
 
 

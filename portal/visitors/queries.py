@@ -3,7 +3,7 @@ costs about as much as running it. The phone and ID number are not decrypted for
 only the name (they load if something asks for them). Built on first use, when every model is mapped."""
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import defer, joinedload
 
 from .models import Device, Visitor
@@ -34,3 +34,24 @@ def dependents():
 def dependent_id():
     """The id of visitor `id` if `lead` is their lead."""
     return select(Visitor.id).where(Visitor.id == bindparam("id"), Visitor.lead_id == bindparam("lead"))
+
+
+@cache
+def agree_to_notice():
+    """Set `visitor`'s notice version to `version`."""
+    table = Visitor.__table__
+    return update(table).where(table.c.id == bindparam("visitor")).values(notice_version=bindparam("version"))
+
+
+@cache
+def device_seen():
+    table = Device.__table__
+    return (update(table).where(table.c.id == bindparam("device"))
+            .values(last_seen_at=bindparam("now", type_=table.c.last_seen_at.type)))
+
+
+@cache
+def visitor_seen():
+    table = Visitor.__table__
+    return (update(table).where(table.c.id == bindparam("visitor"))
+            .values(last_seen_at=bindparam("now", type_=table.c.last_seen_at.type)))

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..identifiers import is_ref
 from . import queries
 from .models import Device, Visitor
+from .notice import NOTICE_VERSION
 
 
 def device_for(token):
@@ -157,3 +158,16 @@ def remove_dependent(dependent):
     else:
         db.session.execute(delete(Visitor).where(Visitor.id == dependent.id))
         db.session.expunge(dependent)
+
+
+def agree_to_notice(visitor_id):
+    """Record that this person read the privacy notice in force (one statement, no ORM load)."""
+    db.session.connection().execute(queries.agree_to_notice(), {"visitor": visitor_id, "version": NOTICE_VERSION})
+
+
+def seen_again(device_id, visitor_id, now):
+    """Note a remembered device and its person as seen, at most once a day per device: the
+    retention of profiles and devices counts from it (visits keep a profile alive themselves)."""
+    connection = db.session.connection()
+    connection.execute(queries.device_seen(), {"device": device_id, "now": now})
+    connection.execute(queries.visitor_seen(), {"visitor": visitor_id, "now": now})

@@ -1,34 +1,32 @@
-"""What the visitor's pages share: rate limits, the timezone, a form's nonce, rendering before the commit."""
+"""What the visitor's pages share: the timezone, a form's nonce, the venue as pages show it,
+rendering before the commit."""
 import secrets
-from flask import current_app, redirect, render_template, url_for
-from ...extensions import db, limiter
-from ...visitors import device
+from functools import cache
+from typing import NamedTuple
 
-def _config(name):
-    return lambda: current_app.config[name]
+from flask import current_app, redirect, request, url_for
+from flask_babel import get_locale, gettext
 
-
-# Per device and per IP; shared by every check-in and check-out POST, and by code look-ups.
-checkin_limits = (
-    limiter.shared_limit(_config("PORTAL_CHECKIN_LIMIT"), "checkin-device", key_func=device.rate_limit_key, methods=["POST"]),
-    limiter.shared_limit(_config("PORTAL_CHECKIN_IP_LIMIT"), "checkin-ip", key_func=device.ip_key, methods=["POST"]),
-)
+from ...extensions import db
+from .. import core
 
 
-lookup_limits = (
-    limiter.shared_limit(_config("PORTAL_LOOKUP_LIMIT"), "lookup-device", key_func=device.rate_limit_key, methods=["GET"]),
-    limiter.shared_limit(_config("PORTAL_LOOKUP_LIMIT"), "lookup-ip", key_func=device.ip_key, methods=["GET"]),
-)
+class Place(NamedTuple):
+    """A venue as the visitor's pages show it: the columns of `core.arrival`'s venue."""
+
+    id: int
+    name: str
+    address: str
+    status: str
+    default_stay_minutes: int
+    short_code: str
+    ward_name: str
 
 
-def limited(*limits):
-    """Apply several shared limits to a view."""
-    def decorate(view):
-        for limit in limits:
-            view = limit(view)
-        return view
-
-    return decorate
+def place_of(venue):
+    """The Place of an ORM venue (pages reached through an entrance or an old poster)."""
+    return Place(venue.id, venue.name, venue.address, venue.status, venue.default_stay_minutes, venue.short_code,
+                 venue.ward.name)
 
 
 def tz():
@@ -42,12 +40,54 @@ def new_nonce():
 
 
 def to_confirmation(ref):
-    return redirect(url_for("checkin.confirmation", ref=ref), 303)
+    return redirect(layout_links().visits + ref, 303)
+
+
+def render_page(template, **context):
+    """A visitor's page in the small layout, rendered straight by Jinja: none of the context
+    processors the portal's other pages need (the account, its links) run for it."""
+    return current_app.jinja_env.get_or_select_template(template).render(links=layout_links(), **context)
 
 
 def render_then_commit(template, **context):
-    """Render first, then commit the automatic check-outs applied while reading: committing
-    earlier would expire the loaded objects and reload them while rendering."""
-    html = render_template(template, **context)
-    db.session.commit()
+    """Render first, then commit the automatic check-outs applied while reading (committing
+    earlier would expire the loaded objects and reload them while rendering); a page that wrote
+    nothing commits nothing."""
+    html = render_page(template, **context)
+    session = db.session
+    if core.wrote() or session.new or session.dirty or session.deleted:
+        session.commit()
     return html
+
+
+class LayoutLinks(NamedTuple):
+    """What the visitor's layout draws that does not change between requests of one language."""
+
+    locale: str
+    css: str
+    home: str
+    me: str
+    skip: str
+    language: str
+    other: str
+    other_name: str
+    switch: str  # the language switch's URL, up to the `next` path the page adds
+    visits: str  # "/visit/": a visit's page is visits + ref, its check-out visits + ref + "/out"
+
+
+OTHER_LANGUAGE = {"vi": ("en", "English"), "en": ("vi", "Tiếng Việt")}
+
+
+def layout_links():
+    """The layout's links and words for this request's language, resolved once per process."""
+    return _layout_links(str(get_locale() or "vi"), request.script_root)
+
+
+@cache
+def _layout_links(locale, _script_root):
+    other, other_name = OTHER_LANGUAGE.get(locale, OTHER_LANGUAGE["vi"])
+    return LayoutLinks(
+        locale, url_for("static", filename="css/site.css"), url_for("public.index"), url_for("visitors.me"),
+        gettext("Skip to content"), gettext("Language"), other, other_name,
+        url_for("i18n.set_language", code=other) + "?next=", url_for("checkin.confirmation", ref="-")[:-1],
+    )

@@ -4,89 +4,133 @@ Visitor pages never use the Flask session: the device cookie identifies the brow
 the CSRF token (see visitors/device.py); a form nonce makes a retried POST record one visit.
 """
 from datetime import timedelta
+from typing import NamedTuple
+
 from flask import current_app, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
+
 from ... import signals
+from ...clock import utcnow
+from ...crypto import plain_hash
 from ...errors import gone, not_found
 from ...extensions import db
 from ...forms_common import form_status
-from ...clock import utcnow
+from ...identifiers import is_short_code, normalise_short_code, usable_nonce
 from ...venues.services import is_retired_code, venue_by_token
 from ...visitors import device, notice
-from ...identifiers import usable_nonce
-from ...visitors.forms import ActionForm, VisitorForm
+from ...visitors.forms import VisitorForm
 from ...visitors.registrations import take_registration
 from ...visitors.services import (
-    dependents_of, device_among, device_for, household_ids, owns_visit, register_visitor,
-    remember_device,
+    agree_to_notice, device_among, device_for, owns_visit, register_visitor, remember_device, seen_again,
 )
-from .. import services
+from .. import bp, core, services
 from ..addresses import record_registration
-from ..forms import CheckInForm
-from .. import bp
-from .shared import checkin_limits, limited, lookup_limits, new_nonce, render_then_commit, to_confirmation
+from ..forms import TapForm, csrf_input
+from ..limits import CHECKIN, LOOKUP, take_limits
+from .shared import new_nonce, place_of, render_then_commit, to_confirmation
+
+
+class Door(NamedTuple):
+    """The entrance whose poster was scanned."""
+
+    id: int
+    name: str
+
+
+class Person(NamedTuple):
+    """The remembered person, with the same names as the columns of `core.arrival`."""
+
+    device_id: int
+    device_seen_at: object
+    visitor_id: int
+    full_name: str
+    notice_version: object
+
 
 @bp.route("/v/<token>", methods=["GET", "POST"])
-@limited(*checkin_limits)
 def by_token(token):
     """The QR target: check in or out at this venue (or at one of its entrances)."""
-    venue, entrance = services.venue_by_poster_token(token), None
+    take_limits(CHECKIN)
+    if not services.well_formed_token(token):
+        not_found("public/token_unknown.html")
+    found = _arrival("token", token)
+    if found is not None:
+        return _venue_page(request.script_root + request.path, *found)  # the form posts to this page
+    venue, retired = venue_by_token(token)
     if venue is None:
-        if not services.well_formed_token(token):
-            not_found("public/token_unknown.html")
-        entrance = services.entrance_by_poster_token(token)
-        if entrance is not None:
-            venue = entrance.venue
-        else:
-            venue, retired = venue_by_token(token)
-            if venue is None:
-                not_found("public/token_unknown.html")
-            if retired:
-                gone("public/token_retired.html")
-    return _venue_page(venue, url_for("checkin.by_token", token=token), entrance)
+        not_found("public/token_unknown.html")
+    if retired:
+        gone("public/token_retired.html")
+    return _venue_page(url_for("checkin.by_token", token=token), place_of(venue), _remembered())
 
 
 @bp.route("/c/<code>", methods=["GET", "POST"])
-@limited(*lookup_limits, *checkin_limits)
 def by_code(code):
     """A short code typed by hand: the same page as the QR link."""
-    venue = services.venue_by_short_code(code)
-    if venue is not None:
-        return _venue_page(venue, url_for("checkin.by_code", code=venue.short_code))
-    entrance = services.entrance_by_short_code(code)
-    if entrance is not None:
-        return _venue_page(entrance.venue, url_for("checkin.by_code", code=entrance.short_code), entrance)
+    take_limits(LOOKUP, CHECKIN)
+    typed, code = code, normalise_short_code(code)
+    found = _arrival("code", code) if is_short_code(code) else None
+    if found is not None:
+        return _venue_page(url_for("checkin.by_code", code=code), *found)
     if is_retired_code(code):  # printed on a retired poster: the same answer as its old QR
         gone("public/token_retired.html")
-    not_found("public/code_not_found.html", code=code[:20])
+    not_found("public/code_not_found.html", code=typed[:20])
 
 
-def _venue_page(venue, action, entrance=None):
+def _arrival(by, key):
+    """The `core.arrival` row of the venue or of the entrance in use with this token or code,
+    with this browser's remembered person (None columns when there is none), or None.
+
+    A one-tap POST first asks with the person's lock; a first-time form asks without it.
+    """
+    token = device.presented_token()
+    device_hash = plain_hash(token) if token else None
+    locking = bool(device_hash) and request.method == "POST" and request.args.get("new") != "1"
+    for lock in (True, False) if locking else (False,):
+        for kind in (by, "entrance_" + by):
+            found = core.arrival(kind, key, device_hash, lock=lock)
+            if found is not None:
+                entrance = found._mapping.get("entrance_id")
+                return (found, found if found.visitor_id is not None else None,
+                        Door(entrance, found.entrance_name) if entrance is not None else None, lock)
+    return None
+
+
+def _remembered():
+    """The person this browser remembers, for pages reached through an entrance or an old poster."""
+    token = device.presented_token()
+    remembered = device_for(token) if token else None
+    if remembered is None:
+        return None
+    return Person(remembered.id, remembered.last_seen_at, remembered.visitor_id, remembered.visitor.full_name,
+                  remembered.visitor.notice_version)
+
+
+def _venue_page(action, venue, person, entrance=None, locked=False):
     now = utcnow()
     token = device.cookie_token()
-    remembered = device_for(token) if device.presented_token() else None
-    registering = remembered is None or request.args.get("new") == "1"
+    registering = person is None or request.args.get("new") == "1"
     taken = False
     if request.method == "POST" and registering:
         replayed, taken = _replayed(token)
         if replayed is not None:
             return replayed
     if not services.takes_check_ins(venue):
-        return _not_taking_check_ins(venue, now, remembered)
+        return _not_taking_check_ins(venue, now, person)
     if registering:
-        return _first_time(venue, action, now, token, remembered, taken, entrance)
-    return _one_tap(venue, action, now, remembered, entrance)
+        return _first_time(venue, action, now, token, person is not None, taken, entrance)
+    return _one_tap(venue, action, now, person, entrance, locked)
 
 
-def _not_taking_check_ins(venue, now, remembered):
+def _not_taking_check_ins(venue, now, person):
     """A suspended or closed venue: nothing to check in to, but an open visit can be closed."""
     visit = None
-    if remembered is not None:
-        visit = services.open_visit_for(remembered.visitor_id, now)
+    if person is not None:
+        visit = services.open_visit_for(person.visitor_id, now)
     status = 409 if request.method == "POST" else 200
     return render_then_commit(
         "checkin/not_taking.html", venue=venue, visit=visit if visit and visit.venue_id == venue.id else None,
-        out_form=ActionForm(formdata=None),
+        csrf=csrf_input(),
     ), status
 
 
@@ -112,6 +156,7 @@ def _replayed(token):
 def _first_time(venue, action, now, token, replacing, taken, entrance):
     """The short form: name, phone and year of birth, then the first check-in."""
     form = VisitorForm()
+    replacing = device_for(token) if replacing else None
     if form.validate_on_submit() and not taken:
         # Counted before anything is written: past the limit, nothing of this person is saved.
         wait = take_registration(device.ip_key())
@@ -158,54 +203,62 @@ def _commit_then(ref, token):
     return to_confirmation(ref)
 
 
-def _one_tap(venue, action, now, remembered, entrance):
-    """'Check in as …' with the dependents to tick, or 'Check out' while inside."""
-    person = remembered.visitor
-    form = CheckInForm()
+def _one_tap(venue, action, now, person, entrance, locked):
+    """'Check in as …' with the dependents to tick, or 'Check out' while inside.
+
+    A remembered person's plain tap costs three statements: `core.arrival` (already run), then
+    `core.check_in`'s close and insert. The page costs `core.arrival`, `core.household` and the
+    notices; a tap with dependents ticked reads the household to check them.
+    """
+    form = TapForm()
     posting = request.method == "POST"
-    # A plain one-tap POST needs neither the dependents nor the open visits: fewer queries.
-    dependents = dependents_of(person) if not posting or request.form.getlist("dependents") else []
-    form.dependents.choices = [(d.ref, d.full_name) for d in dependents]
+    members = stays = None
+    if not posting or form.dependents.data:
+        members, stays = core.household(person.visitor_id, now)
     taken = False
-    if posting and not form.validate_on_submit():
-        # check_in() recognises this person's retried POSTs itself; an invalid form may still be
-        # the retry of a registration whose answer arrived after the form was sent again.
-        replayed, taken = _replayed(device.cookie_token())
-        if replayed is not None:
-            return replayed
-    elif posting and _notice_read(person, form):
-        chosen = set(form.dependents.data or ())
-        try:
-            visit = services.check_in(
-                person, venue, now, nonce=usable_nonce(form.nonce.data),
-                dependents=[d for d in dependents if d.ref in chosen], entrance=entrance,
-            )
-        except services.NonceTaken:
-            db.session.rollback()
-            taken = True
-        else:
-            if (now - remembered.last_seen_at).days >= 1:
-                remembered.last_seen_at = now
-            response = _commit_then(visit.ref, device.cookie_token())
-            if response is not None:
-                device.remember(device.cookie_token())  # keep the cookie alive for 400 more days
-                return response
-            taken = True
     if posting:
-        dependents = dependents_of(person)
-        form.dependents.choices = [(d.ref, d.full_name) for d in dependents]
-    ids = household_ids(person, dependents)
-    inside = services.open_visits_for(ids, now)
-    form.nonce.data = new_nonce()
+        choices = {m.ref: m.id for m in members[1:]} if members else {}
+        if not form.validate(choices):
+            # check_in() recognises this person's retried POSTs itself; an invalid form may still be
+            # the retry of a registration whose answer arrived after the form was sent again.
+            replayed, taken = _replayed(device.cookie_token())
+            if replayed is not None:
+                return replayed
+        elif _notice_read(person, form):
+            if not locked:
+                core.lock_person(person.visitor_id, now)
+            try:
+                recorded = core.check_in(
+                    person.visitor_id, venue.id, venue.default_stay_minutes, now, nonce=form.nonce,
+                    dependents=[choices[ref] for ref in form.dependents.data],
+                    entrance_id=entrance.id if entrance is not None else None,
+                )
+            except core.NonceTaken:
+                db.session.rollback()
+                taken = True
+            else:
+                daily = (now - person.device_seen_at).days >= 1
+                if daily:
+                    seen_again(person.device_id, person.visitor_id, now)
+                response = _commit_then(recorded.ref, device.cookie_token())
+                if response is not None:
+                    if daily:  # once a day: keep the cookie alive for 400 more days
+                        device.remember(device.cookie_token())
+                    return response
+                taken = True
+        members, stays = core.household(person.visitor_id, now)
+    dependents = members[1:]
+    ids = [m.id for m in members]
     notice_due = not notice.is_current(person)
-    form.notice.data = notice.NOTICE_VERSION if notice_due else ""
-    here = [(d, inside[d.id]) for d in dependents if d.id in inside and inside[d.id].venue_id == venue.id]
+    form.next_nonce = new_nonce()
+    form.notice_shown = notice.NOTICE_VERSION if notice_due else ""
+    here = [(d, stays[d.id]) for d in dependents if d.id in stays and stays[d.id].venue_id == venue.id]
     inside_here = {d.id for d, _visit in here}
     return render_then_commit(
         "checkin/venue.html", venue=venue, entrance=entrance, action=action, form=form, person=person,
-        lead_visit=inside.get(person.id), here=here,
+        lead_visit=stays.get(person.visitor_id), here=here,
         waiting=[d for d in dependents if d.id not in inside_here],
-        out_form=ActionForm(formdata=None), expired=taken, cookies_off=_cookies_off(),
+        csrf=csrf_input(), expired=taken, cookies_off=_cookies_off(),
         notices=signals.notices_for(ids, now), notice_due=notice_due,
     ), form_status(form)
 
@@ -220,9 +273,9 @@ def _notice_read(person, form):
     (recorded). A check-in posted without the changed notice shows the page with it instead."""
     if notice.is_current(person):
         return True
-    if form.notice.data != notice.NOTICE_VERSION:
+    if form.notice != notice.NOTICE_VERSION:
         return False
-    notice.agree(person)
+    agree_to_notice(person.visitor_id)
     return True
 
 

@@ -1,49 +1,74 @@
 """The confirmation page of a visit and its check-out."""
+from typing import NamedTuple
+
 from flask import current_app, render_template
+
 from ... import signals
+from ...clock import local_date, utcnow
+from ...crypto import plain_hash
 from ...errors import not_found
 from ...extensions import db
-from ...clock import local_date, utcnow
+from ...identifiers import is_ref
 from ...visitors import device
-from ...visitors.forms import ActionForm
-from ...visitors.services import (
-    device_for, household_ids, owns_visit,
-)
-from .. import services
-from .. import bp
-from .shared import checkin_limits, limited, render_then_commit, to_confirmation, tz
+from .. import bp, core
+from ..forms import csrf_input, csrf_valid
+from ..limits import CHECKIN, take_limits
+from ..words import check_word
+from .shared import Place, render_then_commit, to_confirmation, tz
+
+
+class Shown(NamedTuple):
+    """The visit as the confirmation shows it."""
+
+    ref: str
+    checked_in_at: object
+    checked_out_at: object
+    out_method: object
+    entrance_name: object
+
+
+def _own_visit(ref):
+    """The `core.visit_page` row of a visit of this device's household, else the not-yours 404."""
+    token = device.presented_token()
+    row = core.visit_page(ref, plain_hash(token) if token else None) if is_ref(ref) else None
+    if not core.owns(row):
+        not_found("checkin/not_yours.html")
+    return row
+
 
 @bp.route("/visit/<ref>")
 def confirmation(ref):
-    """The confirmation: venue, server time and the venue's check word of the day."""
+    """The confirmation: venue, server time and the venue's check word of the day.
+
+    Three statements: the visit with its venue and the device's person, the household with the
+    members who came along, the notices.
+    """
     now = utcnow()
-    visit = services.visit_by_ref(ref)
-    remembered = device_for(device.presented_token())
-    if not owns_visit(remembered, visit):
-        not_found("checkin/not_yours.html")
-    services.close_if_overdue(visit, now)
-    ids = household_ids(remembered.visitor)
-    people = [visit] + services.companions(visit)
-    word = services.day_word(current_app.config["SECRET_KEY"], visit.venue, visit.checked_in_at, tz())
-    same_day = local_date(visit.checked_in_at) == local_date(now)
+    row = _own_visit(ref)
+    ids, going = core.companions(row.id, row.device_visitor_id)
+    out, method = row.checked_out_at, row.out_method
+    if out is None and row.due_out_at <= now:  # closes by itself, with those who came along
+        core.close_visit(row.id, now, "auto")
+        out, method = row.due_out_at, "auto"
+        going = [c._replace(checked_out_at=c.checked_out_at or out) for c in going]
+    visit = Shown(row.ref, row.checked_in_at, out, method, row.entrance_name)
+    venue = Place(row.venue_id, row.venue_name, row.address, "", row.default_stay_minutes, "", row.ward_name)
+    word = check_word(current_app.config["SECRET_KEY"], row.venue_id, local_date(row.checked_in_at, tz()))
     return render_then_commit(
-        "checkin/confirmation.html", visit=visit, venue=visit.venue, people=people, now=now,
-        word=word, same_day=same_day, out_form=ActionForm(formdata=None), notices=signals.notices_for(ids, now),
+        "checkin/confirmation.html", visit=visit, venue=venue, people=[row, *going], now=now, word=word,
+        same_day=local_date(row.checked_in_at) == local_date(now), csrf=csrf_input(),
+        notices=signals.notices_for(ids, now),
     )
 
 
 @bp.route("/visit/<ref>/out", methods=["POST"])
-@limited(*checkin_limits)
 def check_out(ref):
     """Check out of a visit of this device's person or dependents."""
-    visit = services.visit_by_ref(ref)
-    remembered = device_for(device.presented_token())
-    if not owns_visit(remembered, visit):
-        not_found("checkin/not_yours.html")
-    form = ActionForm()
-    if not form.validate_on_submit():
+    take_limits(CHECKIN)
+    row = _own_visit(ref)
+    if not csrf_valid():
         return render_template("errors/400.html", csrf=True), 400
-    ref = visit.ref
-    services.check_out(visit, utcnow())
-    db.session.commit()
-    return to_confirmation(ref)
+    if row.checked_out_at is None:
+        core.close_visit(row.id, utcnow(), "self")
+        db.session.commit()
+    return to_confirmation(row.ref)
