@@ -83,6 +83,8 @@ def _arrival(by, key):
 
     A one-tap POST first asks with the person's lock; a first-time form asks without it.
     """
+    if request.method == "GET":
+        core.reading()
     token = device.presented_token()
     device_hash = plain_hash(token) if token else None
     locking = bool(device_hash) and request.method == "POST" and request.args.get("new") != "1"

@@ -44,6 +44,7 @@ def confirmation(ref):
     members who came along, the notices.
     """
     now = utcnow()
+    core.reading()
     row = _own_visit(ref)
     ids, going = core.companions(row.id, row.device_visitor_id)
     out, method = row.checked_out_at, row.out_method
