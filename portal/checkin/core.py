@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, exists, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, insert, literal, or_, select, union_all, update
 from sqlalchemy.orm import aliased
 
 from ..divisions.models import Division
@@ -200,10 +200,13 @@ def _close(which, guarded):
     `guarded`: nothing closes when the form's `nonce` already recorded a visit (a replay).
     """
     now = bindparam("now", type_=Visit.checked_in_at.type)
-    lead, other = _aliases()
+    lead, other, follower = _aliases()
     visits = _visits.c
-    follows = visits.lead_visit_id.in_(select(lead.id).where(_leads(lead, which)))
-    condition = and_(visits.checked_out_at.is_(None), or_(_leads(visits, which), follows))
+    # The rows by id, from a UNION of the leads and their open followers: each part is an index
+    # search (visitor or id, then lead_visit_id); an OR of the two would scan every partition.
+    leads = select(lead.id).where(_leads(lead, which))
+    followers = select(follower.id).where(follower.lead_visit_id.in_(leads), follower.checked_out_at.is_(None))
+    condition = visits.id.in_(union_all(leads, followers))
     if guarded:
         condition = and_(condition, ~exists().where(other.nonce == bindparam("form_nonce")))
     overdue = visits.due_out_at <= now
@@ -237,9 +240,10 @@ def _closing(which, guarded, params):
 
 @cache
 def _aliases():
-    """Two more names for the visits table, for subqueries (made on first use, once every model
+    """Three more names for the visits table, for subqueries (made on first use, once every model
     is mapped)."""
-    return aliased(Visit, name="lead_visit"), aliased(Visit, name="other_visit")
+    return (aliased(Visit, name="lead_visit"), aliased(Visit, name="other_visit"),
+            aliased(Visit, name="follower_visit"))
 
 
 def close_moving(ids, venue_id, now, method="moved", nonce=None):
