@@ -1,18 +1,12 @@
 """Visits: checking in and out at a venue."""
-from flask import Blueprint, request
+from flask import Blueprint
 
-from ..extensions import csrf, limiter
+from ..extensions import csrf, spare_blueprints
 from ..visitors import device
 
 bp = Blueprint("checkin", __name__)
 csrf.exempt(bp)  # forms carry a CSRF token bound to the device cookie instead of the session
 bp.after_request(device.write_cookie)
-
-
-@limiter.request_filter
-def _counted_by_checkin():
-    """The visitor's pages count their own limits in one evaluation (checkin/limits.py)."""
-    return request.blueprint == "checkin"
 
 
 @bp.context_processor
@@ -31,5 +25,6 @@ def init_app(app):
 
     check_setting(app)
     app.register_blueprint(bp)
+    spare_blueprints(app, {bp.name})
     app.cli.add_command(visits_cli)
     panels.connect(app)
