@@ -5,6 +5,13 @@
                                                  # then two instances behind nginx (--cluster)
     python -m bench --seconds 5 --no-docs        # shorter, without rewriting docs/benchmarks.md
     python -m bench --only scanner_scale         # one scale benchmark alone (SQLite, then DATABASE_URL)
+    python -m bench --checkin-only               # quick: the ceiling and check-ins at 8 clients on a
+                                                 # small seed, CPU per request against the ceiling's
+    python -m bench --checkin-only --compare ef72e7f   # the same, and that commit side by side
+    python -m bench --no-compare                 # without the side-by-side run against ef72e7f
+
+By default the run ends with this checkout against commit ef72e7f side by side (bench/compare.py,
+issue #18): both seeded and served by their own code, loaded in turns by the same wrk.
 
 Everything runs on this machine over 127.0.0.1: gunicorn with the portal's production settings
 (portal/gunicorn_conf.py) and wrk as the load generator. Prints the tables and writes them into
@@ -20,7 +27,7 @@ import sys
 import tempfile
 import time
 
-from . import loadgen, report
+from . import compare, loadgen, report
 from .database import Database
 from .server import ROOT, Gunicorn, free_port, portal_env
 
@@ -48,13 +55,13 @@ def device_cookie():
     return COOKIE
 
 
-def bench_ceiling(workdir, seconds):
+def bench_ceiling(workdir, seconds, clients_counts=CLIENTS):
     """The bare Flask app under the same gunicorn settings: {clients: Run}."""
     env = portal_env("sqlite://", free_port())
     runs = {}
     with Gunicorn(env, os.path.join(workdir, "ceiling.log"), app="bench.ceiling:app", ready_path="/") as server:
         loadgen.run(server.url, "plain", CLIENTS[0], 2)
-        for clients in CLIENTS:
+        for clients in clients_counts:
             log.info("ceiling: %d clients for %s s", clients, seconds)
             runs[clients] = _measured(server, loadgen.run, server.url, "plain", clients, seconds)
     return runs
@@ -160,6 +167,41 @@ def _scale_runs(database_url, names=None, sqlite=True):
         yield name, database_url
 
 
+def _compared(found, ceiling, results):
+    """[(database kind, Markdown)] of a side-by-side run."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(results["started"]))
+    return [(db["kind"], compare.render(dict(found, databases=[db]), ceiling, when, results["machine"],
+                                        results["commit"]))
+            for db in found["databases"]]
+
+
+def checkin_only(args):
+    """`--checkin-only`: the bare Flask page and check-ins at 8 clients on a small seed, on SQLite
+    and/or DATABASE_URL, this checkout alone or (`--compare REV`) with REV in turns; no docs."""
+    loadgen.ensure_wrk()
+    pg_url = os.environ.get("DATABASE_URL") or None
+    started = time.monotonic()
+    results = {"started": time.time(), "machine": report.machine(), "commit": report.commit(ROOT)}
+    workdir = tempfile.mkdtemp(prefix="vaora-bench-")
+    try:
+        ceiling = bench_ceiling(workdir, args.seconds, (CLIENTS[0],))[CLIENTS[0]]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    sides = ("old", "new") if args.compare and not args.no_compare else ("new",)
+    found = compare.compare(args.compare or compare.BASELINE, args.seconds, args.rounds, pg_url,
+                            sqlite=not args.no_sqlite, sides=sides)
+    for _kind, text in _compared(found, ceiling, results):
+        print(text)
+    log.info("took %.0f s", time.monotonic() - started)
+    failures = compare.failures(found)
+    if ceiling.errors:
+        failures.append(f"ceiling: {ceiling.errors} errors {ceiling.error_kinds}")
+    if failures:
+        log.warning("check failed: %s", "; ".join(failures))
+        return 1
+    return 0
+
+
 class _Done(Exception):
     """What `--only` asked for has run."""
 
@@ -226,8 +268,18 @@ def main(argv=None):
                         help="also check-ins through nginx, two instances, PgBouncer, Redis (bench/cluster.py)")
     parser.add_argument("--budget", type=float, default=570,
                         help="seconds after which the scale benchmarks are no longer started or are stopped")
+    parser.add_argument("--checkin-only", action="store_true",
+                        help="quick: the ceiling and check-ins at 8 clients on a small seed (no purge, sizes, "
+                             "profile, scale); prints, leaves docs/ alone")
+    parser.add_argument("--compare", metavar="REV",
+                        help=f"also load commit REV side by side, in turns (default with a full run: "
+                             f"{compare.BASELINE}; with --checkin-only: none)")
+    parser.add_argument("--no-compare", action="store_true", help="no side-by-side run against an older commit")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of each side in the side-by-side run")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if args.checkin_only:
+        return checkin_only(args)
     if not args.only:
         loadgen.ensure_wrk()
     started = time.monotonic()
@@ -253,6 +305,9 @@ def main(argv=None):
             results["cluster"] = bench_cluster(args.seconds)
         if not args.no_scale:
             results["scale"] = run_scale_scripts(pg_url, started + args.budget, sqlite=not args.no_sqlite)
+        if not args.no_compare:
+            results["compare"] = compare.compare(args.compare or compare.BASELINE, args.seconds, args.rounds,
+                                                 pg_url, sqlite=not args.no_sqlite)
     except _Done:
         pass
     finally:
@@ -270,10 +325,19 @@ def main(argv=None):
 
         runs.append(("cluster", cluster.render(results["cluster"], when, results["machine"])))
         print(runs[-1][1])
+    compared = []
+    if "compare" in results:
+        compared = _compared(results["compare"], results["ceiling"][CLIENTS[0]], results)
+        for _kind, text in compared:
+            print(text)
     if not args.no_docs:
         report.write(os.path.join(ROOT, "docs", "benchmarks.md"), runs, results.get("scale", ()), when, scale_kind)
+        report.write_sections(os.path.join(ROOT, "docs", "benchmarks.md"),
+                              {f"comparison on {kind}": text for kind, text in compared})
         log.info("wrote docs/benchmarks.md")
     failures = report.failures(results)
+    if "compare" in results:
+        failures += compare.failures(results["compare"])
     failures += [f"{name} on {kind}: {note}" for name, _output, note, kind in results.get("scale", ())
                  if note.startswith("exit ")]  # a scale benchmark that found an error exits non-zero
     if "cluster" in results:

@@ -101,7 +101,10 @@ class Database:
             with db.engine.connect() as conn:
                 count = conn.scalar(text("SELECT count(*) FROM visits"))
                 if self.kind == "postgresql":
-                    size = conn.scalar(text("SELECT pg_total_relation_size('visits')"))
+                    # visits is partitioned by day: the parent holds nothing, its partitions the rows.
+                    size = conn.scalar(text(
+                        "SELECT pg_total_relation_size('visits') + coalesce(sum(pg_total_relation_size(inhrelid)), 0) "
+                        "FROM pg_inherits WHERE inhparent = 'visits'::regclass"))
                 else:
                     size = conn.scalar(text(
                         "SELECT sum(pgsize) FROM dbstat WHERE name IN "

@@ -133,15 +133,22 @@ def seed(data_key, province, *, venues=250_000, owners=5_000, visitors=120_000,
     total_people = visitors + old_visitors
     day = 86400.0
 
+    # The people of a running province have agreed to the privacy notice in force: their check-in
+    # page does not show it again (it is shown once per person when the notice changes).
+    try:
+        from portal.visitors.notice import NOTICE_VERSION as agreed
+    except ImportError:
+        agreed = None
+
     def visitor_rows():
         for i in range(total_people):
             old = i >= visitors
             created = now - timedelta(seconds=rng.uniform(35 * day, 60 * day) if old else rng.uniform(0, 20 * day))
             seen = now - timedelta(seconds=rng.uniform(29 * day, 34 * day) if old else rng.uniform(0, day))
             yield (first_visitor + i, names[i % 1000], phones[i % 1000], lookup_hash(f"+8498{i:07d}", data_key),
-                   1940 + i % 70, stamp(created), stamp(seen))
-    bulk_insert(Visitor.__table__, ("id", "full_name", "phone", "phone_hash", "birth_year",
-                                    "created_at", "last_seen_at"), visitor_rows())
+                   1940 + i % 70, stamp(created), stamp(seen)) + ((agreed,) if agreed else ())
+    bulk_insert(Visitor.__table__, ("id", "full_name", "phone", "phone_hash", "birth_year", "created_at",
+                                    "last_seen_at") + (("notice_version",) if agreed else ()), visitor_rows())
 
     device_tokens = [secrets.token_urlsafe(32) for _ in range(visitors)]
     first_device = next_id(Device)
