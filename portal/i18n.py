@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask.cli import AppGroup
 from babel import Locale
 from flask_babel import format_decimal, get_locale, get_translations
+from markupsafe import Markup
 
 from .extensions import babel
 
@@ -47,6 +48,29 @@ def template_gettext(message):
         if len(_translated) < 20000:  # templates pass literal messages; a bound all the same
             _translated[key] = found
     return found
+
+
+def page_gettext():
+    """A `_()` for one page rendered straight by Jinja (the visitor's check-in pages), bound to
+    this request's language: what Jinja's own `_()` does (the translation trusted as markup, the
+    variables escaped into it), without looking up the language again at every message."""
+    return _page_gettext(str(get_locale()))
+
+
+@functools.cache
+def _page_gettext(_code):
+    translations = get_translations()  # this request's, whose language is _code
+    table = {}
+
+    def gettext(message, **variables):
+        found = table.get(message)
+        if found is None:
+            found = Markup(translations.ugettext(message))
+            if len(table) < 20000:
+                table[message] = found
+        return found % variables if variables or "%" in found else found
+
+    return gettext
 
 
 def template_ngettext(singular, plural, number):

@@ -177,20 +177,36 @@ def household(lead_id, now):
 
 # -- closing -------------------------------------------------------------------------------------
 
-def _leads(visit, which):
-    """The open visits `which` selects, on the table or alias `visit`."""
+def _of_people(column, one):
+    """`column = :person` for one person (nearly every check-in), else `column IN :ids`: an
+    expanding IN is rendered again at every run, which costs as much as a simple look-up."""
+    return column == bindparam("person") if one else column.in_(bindparam("ids", expanding=True))
+
+
+def _one_or_many(params):
+    """Whether `params` name one person; if so their "ids" becomes the "person" of `_of_people`."""
+    ids = params.get("ids")
+    if ids is None or len(ids) != 1:
+        return False
+    params["person"] = params.pop("ids")[0]
+    return True
+
+
+def _leads(visit, which, one):
+    """The open visits `which` selects, on the table or alias `visit`; of the person `person`
+    when `one`, else of the people `ids`."""
     now = bindparam("now", type_=Visit.checked_in_at.type)
     is_open = visit.checked_out_at.is_(None)
     if which == "visit":
         return and_(visit.id == bindparam("visit"), is_open)
-    mine = and_(visit.visitor_id.in_(bindparam("ids", expanding=True)), is_open)
+    mine = and_(_of_people(visit.visitor_id, one), is_open)
     if which == "moving":
         return and_(mine, or_(visit.venue_id != bindparam("venue"), visit.due_out_at <= now))
     return and_(mine, visit.due_out_at <= now)
 
 
 @cache
-def _close(which, guarded):
+def _close(which, guarded, one):
     """UPDATE closing the open visits `which` selects, with the visits of the dependents who came
     with them (followers): at their due time, automatically, when that has passed, else at `now`
     with `method`. Returns what each closed row became, for `_closing`.
@@ -198,13 +214,14 @@ def _close(which, guarded):
     `which`: "moving" (the people `ids` checking in at `venue`: their visits elsewhere and their
     overdue ones), "overdue" (of the people `ids`) or "visit" (the visit `visit`).
     `guarded`: nothing closes when the form's `nonce` already recorded a visit (a replay).
+    `one`: the people are one person, `person` (`_of_people`).
     """
     now = bindparam("now", type_=Visit.checked_in_at.type)
     lead, other, follower = _aliases()
     visits = _visits.c
     # The rows by id, from a UNION of the leads and their open followers: each part is an index
     # search (visitor or id, then lead_visit_id); an OR of the two would scan every partition.
-    leads = select(lead.id).where(_leads(lead, which))
+    leads = select(lead.id).where(_leads(lead, which, one))
     followers = select(follower.id).where(follower.lead_visit_id.in_(leads), follower.checked_out_at.is_(None))
     condition = visits.id.in_(union_all(leads, followers))
     if guarded:
@@ -229,7 +246,8 @@ def _closing(which, guarded, params):
     The statement closes every row by its own due time; a follower's is its lead's unless it
     joined later ("check them in too"), so the fix-up below runs only for such households.
     """
-    closed = _run(_close(which, guarded), params).all()
+    one = _one_or_many(params)
+    closed = _run(_close(which, guarded, one), params).all()
     ended = {row.id: (row.checked_out_at, row.out_method) for row in closed}
     for row in closed:
         lead = ended.get(row.lead_visit_id)
@@ -390,7 +408,9 @@ def owns(row):
 @cache
 def _companions():
     return (
-        select(Visitor.id, Visitor.full_name, Visit.id.label("visit_id"), Visit.checked_out_at)
+        # Only the names of those who came along are decrypted.
+        select(Visitor.id, case((Visit.id.is_(None), None), else_=Visitor.full_name).label("full_name"),
+               Visit.id.label("visit_id"), Visit.checked_out_at)
         .outerjoin(Visit, and_(Visit.visitor_id == Visitor.id, Visit.lead_visit_id == bindparam("visit")))
         .where(or_(Visitor.id == bindparam("lead"), Visitor.lead_id == bindparam("lead")))
     )

@@ -97,8 +97,9 @@ def exposures_for(visitor_ids, cutoff):
     ids = [i for i in visitor_ids if i is not None]
     if not ids:
         return []
-    connection = db.session.connection()
-    if connection.execute(queries.warned(), {"ids": ids}).first() is None:
+    one = len(ids) == 1
+    warned = queries.warned(one), {"id": ids[0]} if one else {"ids": ids}
+    if db.session.connection().execute(*warned).first() is None:
         return []
     return db.session.scalars(queries.exposures(), {"ids": ids, "cutoff": cutoff}).all()
 

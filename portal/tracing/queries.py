@@ -14,11 +14,13 @@ from .models import Exposure, ExposureNotice
 # Asked on every check-in page for a table that holds nothing for nearly everyone: a cheap
 # look at the notices' visitor index first, and the windows only when one is there.
 @cache
-def warned():
-    """One exposure warning any of `ids`, if there is one."""
+def warned(one):
+    """One exposure warning the person `id` (`one`) or any of `ids`, if there is one. One person
+    is nearly every page: `=` rather than an IN, which is rendered again at every run."""
+    who = ExposureNotice.visitor_id
     return (
         select(ExposureNotice.exposure_id)
-        .where(ExposureNotice.visitor_id.in_(bindparam("ids", expanding=True)))
+        .where(who == bindparam("id") if one else who.in_(bindparam("ids", expanding=True)))
         .limit(1)
     )
 

@@ -8,6 +8,7 @@ from flask import current_app, redirect, request, url_for
 from flask_babel import get_locale, gettext
 
 from ...extensions import db
+from ...i18n import page_gettext
 from .. import core
 
 
@@ -46,7 +47,8 @@ def to_confirmation(ref):
 def render_page(template, **context):
     """A visitor's page in the small layout, rendered straight by Jinja: none of the context
     processors the portal's other pages need (the account, its links) run for it."""
-    return current_app.jinja_env.get_or_select_template(template).render(links=layout_links(), **context)
+    return current_app.jinja_env.get_or_select_template(template).render(links=layout_links(), _=page_gettext(),
+                                                                         **context)
 
 
 def render_then_commit(template, **context):
