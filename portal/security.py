@@ -7,6 +7,7 @@ from `visible_ward_codes` here.
 from functools import wraps
 
 from flask import abort
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 CSP = (
@@ -25,9 +26,20 @@ def add_security_headers(response):
     return response
 
 
+class CookieSession(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, opened without building its signer when the request sends
+    no session cookie, as no visitor's page does (Flask builds one for every request first)."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app):
-    """Install the header hook."""
+    """Install the header hook and the session."""
     app.after_request(add_security_headers)
+    app.session_interface = CookieSession()
 
 
 def roles_required(*roles):
