@@ -98,8 +98,8 @@ def exposures_for(visitor_ids, cutoff):
     if not ids:
         return []
     one = len(ids) == 1
-    warned = queries.warned(one), {"id": ids[0]} if one else {"ids": ids}
-    if db.session.connection().execute(*warned).first() is None:
+    params = {"id": ids[0]} if one else {"ids": ids}
+    if db.session.connection().execute(queries.warned(one), params).first() is None:
         return []
     return db.session.scalars(queries.exposures(), {"ids": ids, "cutoff": cutoff}).all()
 

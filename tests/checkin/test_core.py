@@ -1,4 +1,4 @@
-"""The lean check-in core (checkin/core.py): its statements, its lock, and the follower rule."""
+"""The lean check-in core (checkin/core/): its statements, its lock, and the follower rule."""
 import threading
 from datetime import datetime, timedelta, timezone
 

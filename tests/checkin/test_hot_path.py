@@ -1,5 +1,5 @@
 """A remembered visitor's check-in is the hot path: three statements for each of its three
-requests (checkin/core.py), and no session."""
+requests (checkin/core/), and no session."""
 from .helpers import register, venue_url, visits
 from ..html import hidden_fields
 from ..statements import statements

@@ -1,0 +1,26 @@
+"""The check-in rules, once, for every caller: the visitor's pages, the staff scanner, assisted
+check-ins and the demo. One open visit per person; the household's dependents follow their lead;
+a form's nonce records one visit however often it is posted; an overdue visit closes by itself
+at its due time; checking in elsewhere closes the visit before.
+
+Written with SQLAlchemy Core statements built once per process, run on the session's connection
+and returning plain rows. A remembered visitor's check-in costs three statements: the look-up of
+venue, device and person (`arrival`, which also takes the person's lock on PostgreSQL), the
+`close` of the visit before and the `insert` of the new one. The ORM models stay the schema and
+serve the rest of the portal; `services` adapts these functions for callers holding ORM objects.
+
+Every function takes `now` (aware UTC) and leaves the commit to the caller.
+
+Modules by sub-area: `statements` (running them on the session's connection), `arrival` (the QR
+target's look-up and the household), `closing`, `recording` and `confirmation` (the visit's page).
+Callers import this package and use the names below.
+"""
+from .arrival import Member, Stay, arrival, household
+from .closing import close_moving, close_overdue, close_visit
+from .confirmation import Companion, companions, owns, visit_page
+from .recording import NonceTaken, Recorded, check_in, lock_person
+from .statements import new_ref, reading, wrote
+
+__all__ = ["Companion", "Member", "NonceTaken", "Recorded", "Stay", "arrival", "check_in", "close_moving",
+           "close_overdue", "close_visit", "companions", "household", "lock_person", "new_ref", "owns",
+           "reading", "visit_page", "wrote"]
