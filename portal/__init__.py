@@ -7,7 +7,8 @@ from flask import Flask
 from . import assets
 from . import config as config_module
 from .bootstrap import private_directory, private_sqlite_file
-from .extensions import (REPORTS_BIND, bound_postgresql_answers, configure_sqlite, csrf, db, limiter,
+from .extensions import (REPORTS_BIND, bound_postgresql_answers, configure_sqlite, csrf, db,
+                         drop_closed_postgresql_connections, limiter,
                          login_manager, migrate)
 
 
@@ -98,6 +99,7 @@ def _init_extensions(app):
     configure_sqlite(app)
     db.init_app(app)
     bound_postgresql_answers(app)
+    drop_closed_postgresql_connections(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -6,7 +6,7 @@ class Defaults:
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: instance/portal.sqlite3
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}
 
     PORTAL_BASE_URL = "http://127.0.0.1:8000"
     PORTAL_PROVINCE = "79"
@@ -149,7 +149,9 @@ def database_url(url):
 def postgresql_engine_options(config):
     """Engine options that bound every wait on PostgreSQL by the PORTAL_DB_* timeouts."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault("pool_pre_ping", True)  # a restarted database: reconnect, don't fail
+    # A restarted database: reconnect, don't fail. Not by `pool_pre_ping` (a round trip per
+    # request) but by extensions.drop_closed_postgresql_connections, which asks the socket.
+    options.setdefault("pool_pre_ping", False)
     options.setdefault("pool_timeout", config["PORTAL_DB_POOL_TIMEOUT"])
     connect_args = {"connect_timeout": int(config["PORTAL_DB_CONNECT_TIMEOUT"])}
     socket_timeout = int(config["PORTAL_DB_SOCKET_TIMEOUT"])

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and registered by create_app."""
 import functools
 import logging
+import select
 import threading
 
 from flask_babel import Babel
@@ -112,6 +113,30 @@ def checkpoint_sqlite():
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         busy, _frames, _copied = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
     return not busy
+
+
+def drop_closed_postgresql_connections(app):
+    """Check each pooled PostgreSQL connection as it is taken, without a round trip: a server
+    that restarted or ended the backend has sent an error and closed the socket, so an idle
+    connection with anything to read, or one psycopg knows is closed, is discarded and the pool
+    connects afresh (SQLAlchemy retries the checkout). It replaces `pool_pre_ping`'s `SELECT 1`,
+    one round trip more for every request. A host that vanished without closing the socket
+    is found by the answer deadline and the TCP timeouts, as the ping would have been."""
+    with app.app_context():
+        engines = [e for e in db.engines.values() if e.dialect.name == "postgresql"]
+    for engine in engines:
+        event.listen(engine, "checkout", _closed_or_talking)
+
+
+def _closed_or_talking(dbapi_connection, _record, _proxy):
+    from sqlalchemy.exc import DisconnectionError
+
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    if poller.poll(0):  # an idle connection has nothing to say unless the server is leaving
+        raise DisconnectionError("the server sent something to an idle connection (a shutdown)")
 
 
 def bound_postgresql_answers(app):

@@ -14,8 +14,10 @@ import sqlite3
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
@@ -284,7 +286,7 @@ def test_a_locked_sqlite_database_gives_the_503_page_and_a_bug_stays_a_bug(sqlit
 def test_timeouts_are_settings_passed_to_the_driver_and_pool(portal):
     app = portal[0]
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["pool_timeout"] == 1 and options["pool_pre_ping"] is True
+    assert options["pool_timeout"] == 1 and options["pool_pre_ping"] is False  # the socket is asked instead
     args = options["connect_args"]
     assert args["connect_timeout"] == 1 and args["tcp_user_timeout"] == 1000 and args["keepalives"] == 1
     with app.app_context():
@@ -292,3 +294,25 @@ def test_timeouts_are_settings_passed_to_the_driver_and_pool(portal):
             raw = conn.connection.driver_connection
             assert type(raw).__name__ == "AnswerBoundedConnection" and raw.answer_timeout == 1
             assert re.search(r"\btcp_user_timeout=1000\b", raw.info.dsn)
+
+
+def test_pooled_connections_whose_backends_ended_are_replaced_without_an_error(portal):
+    """No `SELECT 1` before each request: a pooled connection the server has closed is found by
+    its socket and replaced, so the next request of every kind still answers."""
+    app, cluster, visitor, owner = portal
+    assert_working(visitor, owner)  # the pool now holds connections
+    with app.app_context():
+        pooled = db.engine.pool.checkedin()
+        with db.engine.connect() as conn:
+            before = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    assert pooled >= 1
+    with psycopg.connect(cluster.url.replace("+psycopg", ""), autocommit=True) as admin:
+        ended = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                              "AND backend_type = 'client backend'").fetchone()[0]
+    assert ended >= 1
+    time.sleep(0.2)  # the backends' goodbyes reach the pooled sockets
+    assert_working(visitor, owner)
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != before
