@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask.cli import AppGroup
 from babel import Locale
 from flask_babel import format_decimal, get_locale, get_translations
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .extensions import babel
 
@@ -23,10 +23,16 @@ bp = Blueprint("i18n", __name__)
 def select_locale():
     """The remembered choice, else Vietnamese (also outside a request: CLI commands); the same
     Locale object every time, so nothing is parsed per request."""
-    chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
-    if chosen not in current_app.config["PORTAL_LOCALES"]:
-        chosen = current_app.config["PORTAL_DEFAULT_LOCALE"]
-    return _locale(chosen)
+    return _locale(page_locale() if has_request_context() else current_app.config["PORTAL_DEFAULT_LOCALE"])
+
+
+def page_locale():
+    """This request's language code ("vi", "en"): the one `select_locale` gives Flask-Babel, read
+    without Flask-Babel's per-request machinery (the visitor's check-in pages need only the code)."""
+    cookies = request.cookies
+    chosen = cookies[LANG_COOKIE] if LANG_COOKIE in cookies else None  # a miss by .get() raises inside
+    config = current_app.config
+    return chosen if chosen in config["PORTAL_LOCALES"] else config["PORTAL_DEFAULT_LOCALE"]
 
 
 @functools.cache
@@ -54,7 +60,7 @@ def page_gettext():
     """A `_()` for one page rendered straight by Jinja (the visitor's check-in pages), bound to
     this request's language: what Jinja's own `_()` does (the translation trusted as markup, the
     variables escaped into it), without looking up the language again at every message."""
-    return _page_gettext(str(get_locale()))
+    return _page_gettext(page_locale())
 
 
 @functools.cache
@@ -68,7 +74,10 @@ def _page_gettext(_code):
             found = Markup(translations.ugettext(message))
             if len(table) < 20000:
                 table[message] = found
-        return found % variables if variables or "%" in found else found
+        if variables:  # what Markup % does, for the few types pages pass: numbers as they are, the rest escaped
+            return Markup(str.__mod__(found, {name: value if isinstance(value, (int, float)) else escape(value)
+                                              for name, value in variables.items()}))
+        return found % variables if "%" in found else found
 
     return gettext
 

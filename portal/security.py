@@ -31,7 +31,7 @@ class CookieSession(SecureCookieSessionInterface):
     no session cookie, as no visitor's page does (Flask builds one for every request first)."""
 
     def open_session(self, app, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
             return self.session_class()
         return super().open_session(app, request)
 

@@ -3,10 +3,12 @@ from flask import Blueprint
 
 from ..extensions import csrf, spare_blueprints
 from ..visitors import device
+from .core.statements import end_reading
 
 bp = Blueprint("checkin", __name__)
 csrf.exempt(bp)  # forms carry a CSRF token bound to the device cookie instead of the session
 bp.after_request(device.write_cookie)
+bp.teardown_request(end_reading)  # the GET pages' own connection (core.reading)
 
 
 @bp.context_processor

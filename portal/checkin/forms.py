@@ -56,6 +56,7 @@ class TapForm:
     def __init__(self):
         posting = request.method == "POST"
         self.next_nonce, self.notice_shown = "", ""  # set by the view before the page is drawn
+        self.csrf = None  # the page's CSRF field, when the view has made it already
         self.errors = {}
         self.nonce = usable_nonce(request.form.get("nonce")) if posting else None
         self.notice = request.form.get("notice", "") if posting else ""
@@ -75,6 +76,6 @@ class TapForm:
 
     def hidden_tag(self):
         """The hidden fields of the fresh form: CSRF token, a new nonce, the notice version shown."""
-        return csrf_input() + Markup('<input type="hidden" name="nonce" value="%s">'
+        return (self.csrf if self.csrf is not None else csrf_input()) + Markup('<input type="hidden" name="nonce" value="%s">'
                                      '<input type="hidden" name="notice" value="%s">') % (
             self.next_nonce, self.notice_shown)

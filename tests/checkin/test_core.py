@@ -106,3 +106,24 @@ def test_a_check_in_post_counts_its_device_and_its_address_in_one_evaluation(mak
     # the page (GET, not counted) then the POST: one evaluation, the device's and the address's counters
     assert [[scope for _setting, _key, scope in counters] for counters in evaluations] == [
         ["checkin-device", "checkin-ip"]]
+
+
+def test_the_core_writes_in_the_sessions_transaction_whichever_it_is_now(make):
+    """The core keeps the session's connection for the transaction it serves: what it wrote goes
+    with a rollback and stays with a commit, and after either it writes in the next transaction."""
+    venue = make.venue()
+    person = register_visitor("Lê Thị Giao", "+84912000444", 1985, T0)
+    db.session.commit()
+    person, venue = person.id, venue.id
+    core.check_in(person, venue, 60, T0)
+    db.session.rollback()
+    assert _open_visits(person) == []  # written in the transaction that was rolled back
+    kept = core.check_in(person, venue, 60, T0 + timedelta(minutes=1))
+    db.session.commit()
+    core.close_visit(kept.id, T0 + timedelta(minutes=2))
+    db.session.rollback()
+    assert [v.id for v in _open_visits(person)] == [kept.id]  # the commit kept it, the close went
+    core.close_visit(kept.id, T0 + timedelta(minutes=3))
+    db.session.commit()
+    db.session.close()
+    assert _open_visits(person) == []

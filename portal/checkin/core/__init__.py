@@ -15,12 +15,12 @@ Modules by sub-area: `statements` (running them on the session's connection), `a
 target's look-up and the household), `closing`, `recording` and `confirmation` (the visit's page).
 Callers import this package and use the names below.
 """
-from .arrival import Member, Stay, arrival, household
+from .arrival import Member, Person, Stay, arrival, household, named
 from .closing import close_moving, close_overdue, close_visit
 from .confirmation import Companion, companions, owns, visit_page
 from .recording import NonceTaken, Recorded, check_in, lock_person
-from .statements import new_ref, reading, wrote
+from .statements import commit_page, end_reading, new_ref, reading, run
 
-__all__ = ["Companion", "Member", "NonceTaken", "Recorded", "Stay", "arrival", "check_in", "close_moving",
-           "close_overdue", "close_visit", "companions", "household", "lock_person", "new_ref", "owns",
-           "reading", "visit_page", "wrote"]
+__all__ = ["Companion", "Member", "NonceTaken", "Person", "Recorded", "Stay", "arrival", "check_in",
+           "close_moving", "close_overdue", "close_visit", "commit_page", "companions", "end_reading",
+           "household", "lock_person", "named", "new_ref", "owns", "reading", "run", "visit_page"]

@@ -3,8 +3,9 @@ with its open visits in another."""
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, or_, select
+from sqlalchemy import LargeBinary, and_, bindparam, case, or_, select, type_coerce
 
+from ...crypto import decrypt
 from ...divisions.models import Division
 from ...venues.models import Venue
 from ...visitors.models import Device, Visitor
@@ -17,13 +18,16 @@ _VENUE = (Venue.id, Venue.name, Venue.address, Venue.status, Venue.default_stay_
           Division.name.label("ward_name"))
 _PERSON = (Device.id.label("device_id"), Device.last_seen_at.label("device_seen_at"),
            Visitor.id.label("visitor_id"), Visitor.full_name, Visitor.notice_version)
+_PERSON_SEALED = (*_PERSON[:3], type_coerce(Visitor.full_name, LargeBinary()).label("sealed_name"), _PERSON[4])
 
 
 @cache
 def _arrival(by, lock):
     from ...venues.models import Entrance
 
-    statement = select(*_VENUE, *_PERSON)
+    # A POST's row carries the name sealed (`sealed_name`): a tap that checks in shows no page,
+    # and decrypting costs about as much as a simple statement; `named` opens it for a page.
+    statement = select(*_VENUE, *(_PERSON_SEALED if lock else _PERSON))
     if by in ("entrance_token", "entrance_code"):
         key = Entrance.token if by == "entrance_token" else Entrance.short_code
         statement = (statement.add_columns(Entrance.id.label("entrance_id"), Entrance.name.label("entrance_name"))
@@ -51,9 +55,28 @@ def arrival(by, key, device_hash=None, lock=False):
     `lock=True` (a check-in POST) takes the person's row lock on PostgreSQL, so that two
     check-ins of one person run one after the other and the second sees the first's visit; it
     answers None when the device is not remembered either, and the caller asks again without
-    the lock. SQLite needs no lock: the check-in's first write takes the database's.
+    the lock. SQLite needs no lock: the check-in's first write takes the database's. Its row
+    carries the name sealed, as `sealed_name`: `named(row)` opens it when a page shows it.
     """
     return run(_arrival(by, lock), {"key": key, "device_hash": device_hash or ""}).first()
+
+
+class Person(NamedTuple):
+    """The remembered person of a device, with the names of `arrival`'s columns."""
+
+    device_id: int
+    device_seen_at: object
+    visitor_id: int
+    full_name: str
+    notice_version: object
+
+
+def named(person):
+    """An `arrival` row, or a Person, with the person's name readable (a POST's row has it sealed)."""
+    sealed = person._mapping.get("sealed_name") if hasattr(person, "_mapping") else None
+    if sealed is None:
+        return person
+    return Person(person.device_id, person.device_seen_at, person.visitor_id, decrypt(sealed), person.notice_version)
 
 
 @cache

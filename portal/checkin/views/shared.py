@@ -5,10 +5,9 @@ from functools import cache
 from typing import NamedTuple
 
 from flask import current_app, redirect, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
-from ...extensions import db
-from ...i18n import page_gettext
+from ...i18n import page_gettext, page_locale
 from .. import core
 
 
@@ -41,14 +40,42 @@ def new_nonce():
 
 
 def to_confirmation(ref):
-    return redirect(layout_links().visits + ref, 303)
+    return redirect(_visits_prefix(request.script_root) + ref, 303)
+
+
+@cache
+def _visits_prefix(_script_root):
+    """"/visit/": a visit's page is this + its ref (the same in every language)."""
+    return url_for("checkin.confirmation", ref="-")[:-1]
 
 
 def render_page(template, **context):
     """A visitor's page in the small layout, rendered straight by Jinja: none of the context
-    processors the portal's other pages need (the account, its links) run for it."""
-    return current_app.jinja_env.get_or_select_template(template).render(links=layout_links(), _=page_gettext(),
-                                                                         **context)
+    processors the portal's other pages need (the account, its links) run for it.
+
+    What `Template.render` does, with the template's globals taken from a plain dict kept for the
+    process rather than from Jinja's ChainMap of them, which is copied name by name in Python at
+    every render (they do not change once the app serves)."""
+    environment = current_app.jinja_env
+    page = environment.get_or_select_template(template)
+    names = _globals_of(page)
+    try:
+        return environment.concat(page.root_render_func(environment.context_class(
+            environment, {**names, "links": layout_links(), "_": page_gettext(), **context}, page.name, page.blocks,
+            globals=names)))
+    except Exception:  # noqa: BLE001  (Jinja's own handling: the template's line in the traceback)
+        return environment.handle_exception()
+
+
+_template_globals = {}
+
+
+def _globals_of(page):
+    """The globals `page` sees (the environment's and its own), as one plain dict."""
+    found = _template_globals.get(page)
+    if found is None:
+        found = _template_globals[page] = dict(page.globals)
+    return found
 
 
 def render_then_commit(template, **context):
@@ -56,9 +83,7 @@ def render_then_commit(template, **context):
     earlier would expire the loaded objects and reload them while rendering); a page that wrote
     nothing commits nothing."""
     html = render_page(template, **context)
-    session = db.session
-    if core.wrote() or session.new or session.dirty or session.deleted:
-        session.commit()
+    core.commit_page()
     return html
 
 
@@ -82,7 +107,7 @@ OTHER_LANGUAGE = {"vi": ("en", "English"), "en": ("vi", "Tiếng Việt")}
 
 def layout_links():
     """The layout's links and words for this request's language, resolved once per process."""
-    return _layout_links(str(get_locale() or "vi"), request.script_root)
+    return _layout_links(page_locale(), request.script_root)
 
 
 @cache
@@ -91,5 +116,5 @@ def _layout_links(locale, _script_root):
     return LayoutLinks(
         locale, url_for("static", filename="css/site.css"), url_for("public.index"), url_for("visitors.me"),
         gettext("Skip to content"), gettext("Language"), other, other_name,
-        url_for("i18n.set_language", code=other) + "?next=", url_for("checkin.confirmation", ref="-")[:-1],
+        url_for("i18n.set_language", code=other) + "?next=", _visits_prefix(_script_root),
     )

@@ -37,16 +37,6 @@ class Door(NamedTuple):
     name: str
 
 
-class Person(NamedTuple):
-    """The remembered person, with the same names as the columns of `core.arrival`."""
-
-    device_id: int
-    device_seen_at: object
-    visitor_id: int
-    full_name: str
-    notice_version: object
-
-
 @bp.route("/v/<token>", methods=["GET", "POST"])
 def by_token(token):
     """The QR target: check in or out at this venue (or at one of its entrances)."""
@@ -87,7 +77,7 @@ def _arrival(by, key):
         core.reading()
     token = device.presented_token()
     device_hash = plain_hash(token) if token else None
-    locking = bool(device_hash) and request.method == "POST" and request.args.get("new") != "1"
+    locking = bool(device_hash) and request.method == "POST" and not _someone_else()
     for lock in (True, False) if locking else (False,):
         for kind in (by, "entrance_" + by):
             found = core.arrival(kind, key, device_hash, lock=lock)
@@ -98,20 +88,27 @@ def _arrival(by, key):
     return None
 
 
+def _someone_else():
+    """Whether the page is "check in as someone else" (?new=1). Asked with `in` first: a missing
+    key makes Werkzeug's `.get()` build and catch an exception."""
+    args = request.args
+    return "new" in args and args["new"] == "1"
+
+
 def _remembered():
     """The person this browser remembers, for pages reached through an entrance or an old poster."""
     token = device.presented_token()
     remembered = device_for(token) if token else None
     if remembered is None:
         return None
-    return Person(remembered.id, remembered.last_seen_at, remembered.visitor_id, remembered.visitor.full_name,
-                  remembered.visitor.notice_version)
+    return core.Person(remembered.id, remembered.last_seen_at, remembered.visitor_id, remembered.visitor.full_name,
+                       remembered.visitor.notice_version)
 
 
 def _venue_page(action, venue, person, entrance=None, locked=False):
     now = utcnow()
     token = device.cookie_token()
-    registering = person is None or request.args.get("new") == "1"
+    registering = person is None or _someone_else()
     taken = False
     if request.method == "POST" and registering:
         replayed, taken = _replayed(token)
@@ -249,18 +246,20 @@ def _one_tap(venue, action, now, person, entrance, locked):
                     return response
                 taken = True
         members, stays = core.household(person.visitor_id, now)
+    person = core.named(person)  # a page after all: the POST's row has the name sealed
     dependents = members[1:]
     ids = [m.id for m in members]
     notice_due = not notice.is_current(person)
     form.next_nonce = new_nonce()
     form.notice_shown = notice.NOTICE_VERSION if notice_due else ""
+    form.csrf = csrf_input()  # the page's check-out buttons carry the same token
     here = [(d, stays[d.id]) for d in dependents if d.id in stays and stays[d.id].venue_id == venue.id]
     inside_here = {d.id for d, _visit in here}
     return render_then_commit(
         "checkin/venue.html", venue=venue, entrance=entrance, action=action, form=form, person=person,
         lead_visit=stays.get(person.visitor_id), here=here,
         waiting=[d for d in dependents if d.id not in inside_here],
-        csrf=csrf_input(), expired=taken, cookies_off=_cookies_off(),
+        csrf=form.csrf, expired=taken, cookies_off=_cookies_off(),
         notices=signals.notices_for(ids, now), notice_due=notice_due,
     ), form_status(form)
 
