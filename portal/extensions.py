@@ -4,6 +4,7 @@ import logging
 import select
 import threading
 
+from flask import g
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -36,6 +37,53 @@ class RoutingSession(_Session):
             if replica is not None and (clause is None or getattr(clause, "is_select", False)):
                 return replica
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def statement_connection():
+    """The connection a request's SQL statements run on: the page's own (`open_page_connection`)
+    when it has one, else the session's. The session's is asked once per transaction and kept
+    (forgotten when the transaction ends): its look-up costs more than a simple statement."""
+    own = g.get("page_connection")
+    if own is not None:
+        return own
+    session = db.session()
+    info = session.info
+    found = info.get("statement_connection")
+    if found is None:
+        found = info["statement_connection"] = session.connection()
+    return found
+
+
+@event.listens_for(RoutingSession, "after_transaction_end")
+def _forget_statement_connection(session, _transaction):
+    """A commit, rollback or close ends the transaction the kept connection served."""
+    session.info.pop("statement_connection", None)
+
+
+def open_page_connection(autocommit=False):
+    """Give this request a pooled connection of its own for its statements, without the ORM
+    session (whose begin, connection look-up and removal cost more than a statement): the
+    visitor's check-in pages. `autocommit` on PostgreSQL: no BEGIN and no ROLLBACK. The ORM work
+    of the same request, if any, uses the session; it must only read, or it would wait on
+    this connection's locks."""
+    connection = db.engine.connect()
+    if autocommit and connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    g.page_connection = connection
+    return connection
+
+
+def page_connection():
+    """This request's own connection, or None."""
+    return g.get("page_connection")
+
+
+def close_page_connection(_exc=None):
+    """Give the request's own connection back to the pool; what it did not commit is rolled back
+    (a teardown, and for a page that leaves the hot path)."""
+    connection = g.pop("page_connection", None)
+    if connection is not None:
+        connection.close()
 
 
 def _replica_wanted():
@@ -168,6 +216,8 @@ def bound_postgresql_answers(app):
     def release_connection(exc):
         # Flask-SQLAlchemy hands the connection back (a ROLLBACK) only once the request is
         # gone: ended here, that ROLLBACK is bounded too and cannot hold the thread.
+        if not db.session.registry.has():  # the page ran on a connection of its own, or none
+            return
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001 - a dead connection is discarded; the answer is already made

@@ -3,12 +3,12 @@ from flask import Blueprint
 
 from ..extensions import csrf, spare_blueprints
 from ..visitors import device
-from .core.statements import end_reading
+from ..extensions import close_page_connection
 
 bp = Blueprint("checkin", __name__)
 csrf.exempt(bp)  # forms carry a CSRF token bound to the device cookie instead of the session
 bp.after_request(device.write_cookie)
-bp.teardown_request(end_reading)  # the GET pages' own connection (core.reading)
+bp.teardown_request(close_page_connection)  # the pages' own connection (core.reading, core.writing)
 
 
 @bp.context_processor

@@ -1,5 +1,5 @@
 """A remembered visitor's check-in is the hot path: three statements for each of its three
-requests (checkin/core/), and no session."""
+requests (checkin/core/), on a connection of the page's own: no ORM session."""
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -32,11 +32,12 @@ def test_one_tap_check_in_post_runs_three_statements(client, make):
     client.post(f"/visit/{visits()[0].ref}/out")
     url = venue_url(second)
     data = hidden_fields(client.get(url).get_data(as_text=True), url)
-    with statements() as seen:
+    with statements() as seen, session_transactions() as begun:
         response = client.post(url, data=data)
     assert response.status_code == 303
     # venue, device and person (locked); close the visit before; insert unless replayed or inside
     assert seen == ["SELECT", "UPDATE", "INSERT"], seen
+    assert begun == []  # one transaction on a connection of its own, not the ORM session's
     assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
 
 

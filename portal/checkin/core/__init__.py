@@ -3,15 +3,16 @@ check-ins and the demo. One open visit per person; the household's dependents fo
 a form's nonce records one visit however often it is posted; an overdue visit closes by itself
 at its due time; checking in elsewhere closes the visit before.
 
-Written with SQLAlchemy Core statements built once per process, run on the session's connection
-and returning plain rows. A remembered visitor's check-in costs three statements: the look-up of
+Written with SQLAlchemy Core statements built once per process, returning plain rows, run on the
+session's connection (so that ORM callers share their transaction) or, on the visitor's pages, on
+a connection of the page's own without the session (`reading`, `writing`). A remembered visitor's check-in costs three statements: the look-up of
 venue, device and person (`arrival`, which also takes the person's lock on PostgreSQL), the
 `close` of the visit before and the `insert` of the new one. The ORM models stay the schema and
 serve the rest of the portal; `services` adapts these functions for callers holding ORM objects.
 
 Every function takes `now` (aware UTC) and leaves the commit to the caller.
 
-Modules by sub-area: `statements` (running them on the session's connection), `arrival` (the QR
+Modules by sub-area: `statements` (running them, committing a page), `arrival` (the QR
 target's look-up and the household), `closing`, `recording` and `confirmation` (the visit's page).
 Callers import this package and use the names below.
 """
@@ -19,8 +20,9 @@ from .arrival import Member, Person, Stay, arrival, household, named
 from .closing import close_moving, close_overdue, close_visit
 from .confirmation import Companion, companions, owns, visit_page
 from .recording import NonceTaken, Recorded, check_in, lock_person
-from .statements import commit_page, end_reading, new_ref, reading, run
+from .statements import commit, commit_page, new_ref, reading, rollback, run, stop_writing, writing
 
 __all__ = ["Companion", "Member", "NonceTaken", "Person", "Recorded", "Stay", "arrival", "check_in",
-           "close_moving", "close_overdue", "close_visit", "commit_page", "companions", "end_reading",
-           "household", "lock_person", "named", "new_ref", "owns", "reading", "run", "visit_page"]
+           "close_moving", "close_overdue", "close_visit", "commit", "commit_page", "companions",
+           "household", "lock_person", "named", "new_ref", "owns", "reading", "rollback", "run",
+           "stop_writing", "visit_page", "writing"]

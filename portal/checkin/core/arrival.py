@@ -73,9 +73,9 @@ class Person(NamedTuple):
 
 def named(person):
     """An `arrival` row, or a Person, with the person's name readable (a POST's row has it sealed)."""
-    sealed = person._mapping.get("sealed_name") if hasattr(person, "_mapping") else None
-    if sealed is None:
+    if "sealed_name" not in person._fields or person.sealed_name is None:
         return person
+    sealed = person.sealed_name
     return Person(person.device_id, person.device_seen_at, person.visitor_id, decrypt(sealed), person.notice_version)
 
 

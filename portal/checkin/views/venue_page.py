@@ -71,7 +71,8 @@ def _arrival(by, key):
     """The `core.arrival` row of the venue or of the entrance in use with this token or code,
     with this browser's remembered person (None columns when there is none), or None.
 
-    A one-tap POST first asks with the person's lock; a first-time form asks without it.
+    A one-tap POST first asks with the person's lock, on a connection of its own that then
+    records the check-in (`core.writing`); a first-time form asks without it, on the session.
     """
     if request.method == "GET":
         core.reading()
@@ -79,12 +80,16 @@ def _arrival(by, key):
     device_hash = plain_hash(token) if token else None
     locking = bool(device_hash) and request.method == "POST" and not _someone_else()
     for lock in (True, False) if locking else (False,):
+        if lock:
+            core.writing()
         for kind in (by, "entrance_" + by):
             found = core.arrival(kind, key, device_hash, lock=lock)
             if found is not None:
-                entrance = found._mapping.get("entrance_id")
+                entrance = found.entrance_id if "entrance_id" in found._fields else None  # .get() raises inside
                 return (found, found if found.visitor_id is not None else None,
                         Door(entrance, found.entrance_name) if entrance is not None else None, lock)
+        if lock:
+            core.stop_writing()  # no remembered person: a registration, whose ORM work uses the session
     return None
 
 
@@ -194,9 +199,9 @@ def _registrations_refused(action, now, wait):
 def _commit_then(ref, token):
     """Commit and redirect to the visit; after losing a race with a retried POST, its visit."""
     try:
-        db.session.commit()
+        core.commit()
     except IntegrityError:
-        db.session.rollback()
+        core.rollback()
         replayed, _taken = _replayed(token)
         return replayed
     return to_confirmation(ref)
@@ -233,7 +238,7 @@ def _one_tap(venue, action, now, person, entrance, locked):
                     entrance_id=entrance.id if entrance is not None else None,
                 )
             except core.NonceTaken:
-                db.session.rollback()
+                core.rollback()
                 taken = True
             else:
                 daily = (now - person.device_seen_at).days >= 1
