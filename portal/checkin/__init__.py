@@ -1,9 +1,8 @@
 """Visits: checking in and out at a venue."""
 from flask import Blueprint
 
-from ..extensions import csrf, spare_blueprints
+from ..extensions import close_page_connection, csrf, spare_blueprints
 from ..visitors import device
-from ..extensions import close_page_connection
 
 bp = Blueprint("checkin", __name__)
 csrf.exempt(bp)  # forms carry a CSRF token bound to the device cookie instead of the session

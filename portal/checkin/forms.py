@@ -76,6 +76,6 @@ class TapForm:
 
     def hidden_tag(self):
         """The hidden fields of the fresh form: CSRF token, a new nonce, the notice version shown."""
-        return (self.csrf if self.csrf is not None else csrf_input()) + Markup('<input type="hidden" name="nonce" value="%s">'
-                                     '<input type="hidden" name="notice" value="%s">') % (
-            self.next_nonce, self.notice_shown)
+        csrf = self.csrf if self.csrf is not None else csrf_input()
+        return csrf + Markup('<input type="hidden" name="nonce" value="%s">'
+                             '<input type="hidden" name="notice" value="%s">') % (self.next_nonce, self.notice_shown)
