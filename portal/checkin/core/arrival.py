@@ -73,10 +73,10 @@ class Person(NamedTuple):
 
 def named(person):
     """An `arrival` row, or a Person, with the person's name readable (a POST's row has it sealed)."""
-    if "sealed_name" not in person._fields or person.sealed_name is None:
+    if "sealed_name" not in person._fields:
         return person
-    sealed = person.sealed_name
-    return Person(person.device_id, person.device_seen_at, person.visitor_id, decrypt(sealed), person.notice_version)
+    return Person(person.device_id, person.device_seen_at, person.visitor_id, decrypt(person.sealed_name),
+                  person.notice_version)
 
 
 @cache

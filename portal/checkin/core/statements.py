@@ -46,32 +46,24 @@ def stop_writing():
 
 def commit():
     """Commit the check-in: the page's own connection's transaction, else the session's."""
-    own = page_connection()
-    g.pop("core_wrote", None)
-    if own is not None:
-        own.commit()
-    else:
-        db.session.commit()
+    _end("commit")
 
 
 def rollback():
     """Undo what the page's own connection, else the session, did in this transaction."""
-    own = page_connection()
+    _end("rollback")
+
+
+def _end(how):
     g.pop("core_wrote", None)
-    if own is not None:
-        own.rollback()
-    else:
-        db.session.rollback()
+    own = page_connection()
+    getattr(own if own is not None else db.session, how)()
 
 
 def commit_page():
     """Commit what the page wrote through these rules, and the session's changes, if any."""
-    own = page_connection()
-    if g.pop("core_wrote", False):
-        if own is not None:
-            own.commit()
-        else:
-            db.session.commit()
+    if g.get("core_wrote"):
+        commit()
     if db.session.registry.has():  # a page on the hot path never opened the session
         session = db.session()
         if session.new or session.dirty or session.deleted:
