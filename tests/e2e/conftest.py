@@ -135,6 +135,9 @@ def page_width():
     """A function giving a page's content width in CSS pixels (above the viewport: it scrolls)."""
 
     def measure(page):
+        # After the load event: measured before the stylesheet applies, an SVG or a table is as
+        # wide as it likes (a click's navigation returns before the page has loaded).
+        page.wait_for_load_state("load")
         return page.evaluate(
             "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
         )
