@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only
 
 from ..checkin.models import Visit
-from ..extensions import db, statement_connection
+from ..extensions import db, execute_compiled
 from ..visitors.models import Visitor
 from . import queries
 from .contacts import MAX_STAY, stay_end
@@ -99,7 +99,7 @@ def exposures_for(visitor_ids, cutoff):
         return []
     one = len(ids) == 1
     params = {"id": ids[0]} if one else {"ids": ids}
-    if statement_connection().execute(queries.warned(one), params).first() is None:
+    if execute_compiled(queries.warned(one), params).first() is None:
         return []
     return db.session.scalars(queries.exposures(), {"ids": ids, "cutoff": cutoff}).all()
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..crypto import lookup_hash, plain_hash
 from .. import signals
-from ..extensions import db, statement_connection
+from ..extensions import db, execute_compiled
 from ..identifiers import is_ref
 from . import queries
 from .models import Device, Visitor
@@ -162,12 +162,11 @@ def remove_dependent(dependent):
 
 def agree_to_notice(visitor_id):
     """Record that this person read the privacy notice in force (one statement, no ORM load)."""
-    statement_connection().execute(queries.agree_to_notice(), {"visitor": visitor_id, "version": NOTICE_VERSION})
+    execute_compiled(queries.agree_to_notice(), {"visitor": visitor_id, "version": NOTICE_VERSION})
 
 
 def seen_again(device_id, visitor_id, now):
     """Note a remembered device and its person as seen, at most once a day per device: the
     retention of profiles and devices counts from it (visits keep a profile alive themselves)."""
-    connection = statement_connection()
-    connection.execute(queries.device_seen(), {"device": device_id, "now": now})
-    connection.execute(queries.visitor_seen(), {"visitor": visitor_id, "now": now})
+    execute_compiled(queries.device_seen(), {"device": device_id, "now": now})
+    execute_compiled(queries.visitor_seen(), {"visitor": visitor_id, "now": now})

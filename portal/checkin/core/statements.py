@@ -1,12 +1,12 @@
-"""Running the check-in statements on the request's statement connection (extensions): the
-session's, so that ORM callers share their transaction, or, on the visitor's pages, one of the
+"""Running the check-in statements, compiled once (extensions.execute_compiled), on the request's
+statement connection: the session's, so that ORM callers share their transaction, or, on the visitor's pages, one of the
 page's own without the session (`reading`, `writing`); noting writes, so that a page commits only
 when it wrote."""
 import secrets
 
 from flask import g
 
-from ...extensions import close_page_connection, db, open_page_connection, page_connection, statement_connection
+from ...extensions import close_page_connection, db, execute_compiled, open_page_connection, page_connection
 from ..models import Visit
 
 #: The visits table, for the statements that write it.
@@ -19,10 +19,11 @@ def new_ref():
 
 
 def run(statement, params):
-    """Execute a statement of these rules on the request's statement connection (a write is noted)."""
+    """Execute a statement of these rules on the request's statement connection, compiled once (a
+    write is noted); returns its rows, fetched."""
     if statement.is_dml:
         g.core_wrote = True
-    return statement_connection().execute(statement, params)
+    return execute_compiled(statement, params)
 
 
 def reading():
