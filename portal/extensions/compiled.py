@@ -60,7 +60,7 @@ class _Plan:
                                               bind.type.dialect_impl(dialect).bind_processor(dialect)))
         self.columns = list(statement.exported_columns) if statement.is_select or statement.is_dml else []
         self.row = namedtuple("Row", [column.key for column in self.columns]) if self.columns else None
-        self.converters = None  # set at the first answer: a converter may depend on the column's type code
+        self.converters = None  # set at the first answer (convert_for)
 
     def arguments(self, params):
         found = []
@@ -71,10 +71,12 @@ class _Plan:
             return tuple(found)
         return {p.name: value for p, value in zip(self.parameters, found)}
 
-    def rows(self, fetched, description, dialect):
-        if self.converters is None:
-            self.converters = [column.type.dialect_impl(dialect).result_processor(dialect, described[1])
-                               for column, described in zip(self.columns, description)]
+    def convert_for(self, description, dialect):
+        """Take the result columns' converters, once: they may depend on the type code described."""
+        self.converters = [column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+                           for column, described in zip(self.columns, description)]
+
+    def rows(self, fetched):
         make, converters = self.row._make, self.converters
         if not any(converters):
             return Rows(map(make, fetched))
@@ -125,7 +127,9 @@ def _run(connection, plan, arguments, dialect):
         if told:
             connection.dispatch.after_cursor_execute(connection, cursor, sql, arguments, None, False)
         if plan.row is not None:
-            fetched, description = cursor.fetchall(), cursor.description
+            fetched = cursor.fetchall()
+            if plan.converters is None:  # psycopg builds the description's objects at every ask
+                plan.convert_for(cursor.description, dialect)
     except BaseException as error:
         if isinstance(error, Exception) and not isinstance(error, dialect.loaded_dbapi.Error):
             raise
@@ -133,4 +137,4 @@ def _run(connection, plan, arguments, dialect):
         connection._handle_dbapi_exception(error, sql, arguments, cursor, None)  # noqa: SLF001
     finally:
         cursor.close()
-    return Rows() if fetched is None else plan.rows(fetched, description, dialect)
+    return Rows() if fetched is None else plan.rows(fetched)
