@@ -16,13 +16,34 @@ class ConfigurationError(RuntimeError):
     """The app cannot start safely with this configuration."""
 
 
+class Portal(Flask):
+    """Flask, answering once per function whether a view or hook is a coroutine: Flask asks
+    `inspect` for each of them (unwrapping it) at every request, about ten times a page."""
+
+    #: Kept answers at most: functions are made once, so this is never reached unless a hook
+    #: were made anew per request, which would then go uncached rather than grow the dict.
+    SYNC_KEPT = 10_000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synced = {}
+
+    def ensure_sync(self, func):
+        found = self._synced.get(func)
+        if found is None:
+            found = super().ensure_sync(func)
+            if len(self._synced) < self.SYNC_KEPT:
+                self._synced[func] = found
+        return found
+
+
 def create_app(test_config=None, instance_path=None):
     """Build the app: defaults, instance/config.py, environment, then test_config.
 
     `instance_path` (absolute) replaces the instance folder, where config.py and the default
     SQLite database are looked for; by default it is `instance/` next to the package.
     """
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = Portal(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_object(config_module.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_mapping(config_module.from_environment())

@@ -126,3 +126,28 @@ def test_session_cookie_is_httponly_lax_and_secure_behind_https(make_app):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     plain = make_app(PORTAL_SECURE_COOKIES=None, PORTAL_BASE_URL="http://127.0.0.1:8000")
     assert plain.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_whether_a_hook_is_a_coroutine_is_asked_once_per_function(app, monkeypatch):
+    """Flask asks it of every view and hook at every request; the portal keeps the answer."""
+    import flask.app
+
+    asked = []
+    real = flask.app.iscoroutinefunction
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", lambda func: asked.append(func) or real(func))
+    client = app.test_client()
+    client.get("/healthz")
+    first = len(asked)
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    assert len(asked) == first  # nothing asked again
+
+    def plain():
+        return "x"
+
+    async def waiting():
+        return "y"
+
+    assert app.ensure_sync(plain) is plain
+    with pytest.raises(RuntimeError, match="async"):  # Flask's own answer: no async extra installed
+        app.ensure_sync(waiting)
