@@ -12,6 +12,7 @@ listeners are told (the statement-count tests use them), and a driver's error is
 SQLAlchemy's (an IntegrityError, a disconnection that invalidates the pooled connection).
 
 A statement whose text depends on its parameters (an expanding IN) runs through SQLAlchemy.
+SQLAlchemy's `echo` does not log these statements; a `before_cursor_execute` listener sees them.
 """
 from collections import namedtuple
 from typing import NamedTuple

@@ -3,9 +3,10 @@ check-ins and the demo. One open visit per person; the household's dependents fo
 a form's nonce records one visit however often it is posted; an overdue visit closes by itself
 at its due time; checking in elsewhere closes the visit before.
 
-Written with SQLAlchemy Core statements built once per process, returning plain rows, run on the
-session's connection (so that ORM callers share their transaction) or, on the visitor's pages, on
-a connection of the page's own without the session (`reading`, `writing`). A remembered visitor's
+Written with SQLAlchemy Core statements built once per process and compiled once
+(`extensions.execute_compiled`, which runs them on the DBAPI cursor), returning plain rows, run on
+the session's connection (so that ORM callers share their transaction) or, on the visitor's pages,
+on a connection of the page's own without the session (`reading`, `writing`). A remembered visitor's
 check-in costs three statements: the look-up of venue, device and person (`arrival`, which also
 takes the person's lock on PostgreSQL), the `close` of the visit before and the `insert` of the
 new one. The ORM models stay the schema and
