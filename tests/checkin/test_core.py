@@ -127,3 +127,57 @@ def test_the_core_writes_in_the_sessions_transaction_whichever_it_is_now(make):
     db.session.commit()
     db.session.close()
     assert _open_visits(person) == []
+
+
+def test_the_venue_page_s_look_up_brings_the_household_the_household_query_gives(make):
+    """`arrival_page` finds venue, device, person and household in one statement: the members
+    and open visits are those `household` reads by itself, and an overdue visit is closed by
+    either; a device remembered by no one brings no household."""
+    venue, elsewhere = make.venue(name="Nhà văn hoá"), make.venue(name="Tiệm bánh", default_stay_minutes=30)
+    lead = register_visitor("Đỗ Thị Hằng", "+84912000666", 1970, T0)
+    child, other = add_dependent(lead, "Bé Bi", 2017, T0), add_dependent(lead, "Bé Bo", 2019, T0)
+    remember_device(lead, "h" * 43, T0)
+    db.session.commit()
+    core.check_in(lead.id, elsewhere.id, 30, T0, dependents=[child.id])  # due at T0 + 30 min
+    core.check_in(other.id, venue.id, 600, T0)
+    db.session.commit()
+    now = T0 + timedelta(minutes=10)
+    row, rows = core.arrival_page("token", venue.token, plain_hash("h" * 43))
+    assert (row.id, row.visitor_id, row.full_name) == (venue.id, lead.id, "Đỗ Thị Hằng")
+    from_page = core.household(lead.id, now, rows)
+    assert from_page == core.household(lead.id, now)
+    members, stays = from_page
+    assert [m.id for m in members] == [lead.id, child.id, other.id] and members[0].full_name is None
+    assert {v: s.venue_id for v, s in stays.items()} == {lead.id: elsewhere.id, child.id: elsewhere.id,
+                                                          other.id: venue.id}
+    later = T0 + timedelta(minutes=40)  # the visit elsewhere is overdue: closed at its due time
+    row, rows = core.arrival_page("token", venue.token, plain_hash("h" * 43))
+    assert set(core.household(lead.id, later, rows)[1]) == {other.id}
+    db.session.commit()
+    assert _open_visits(lead.id) == [] and _open_visits(child.id) == []
+    stranger, rows = core.arrival_page("code", venue.short_code, plain_hash("x" * 43))
+    assert stranger.visitor_id is None and len(rows) == 1 and rows[0].member_id is None
+    assert core.arrival_page("token", "no-such-token", None) is None
+
+
+def test_the_confirmation_s_look_up_brings_those_who_came_along(make):
+    """`confirmation_page` finds the visit, the device's person and the household in one
+    statement: the companions are those `companions` reads by itself; a device remembered by no
+    one brings none."""
+    venue = make.venue(name="Thư viện")
+    lead = register_visitor("Vũ Minh Khoa", "+84912000777", 1981, T0)
+    child, home = add_dependent(lead, "Bé Su", 2016, T0), add_dependent(lead, "Bé Ở Nhà", 2020, T0)
+    remember_device(lead, "k" * 43, T0)
+    db.session.commit()
+    visit = core.check_in(lead.id, venue.id, 60, T0, dependents=[child.id])
+    db.session.commit()
+    row, rows = core.confirmation_page(visit.ref, plain_hash("k" * 43))
+    assert (row.id, row.device_visitor_id, row.full_name) == (visit.id, lead.id, "Vũ Minh Khoa")
+    ids, going = core.companions(row.id, row.device_visitor_id, rows)
+    assert (sorted(ids), going) == (sorted(core.companions(visit.id, lead.id)[0]),
+                                    core.companions(visit.id, lead.id)[1])
+    assert sorted(ids) == sorted([lead.id, child.id, home.id])
+    assert [c.full_name for c in going] == ["Bé Su"]
+    row, rows = core.confirmation_page(visit.ref, plain_hash("z" * 43))
+    assert row.device_visitor_id is None and core.companions(row.id, None, rows) == ([], [])
+    assert core.confirmation_page("no-such-ref", None) is None

@@ -7,9 +7,9 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.checkin import core
-from portal.checkin.core.arrival import _arrival, _household
+from portal.checkin.core.arrival import _arrival, _arrival_page, _household
 from portal.checkin.core.closing import _close
-from portal.checkin.core.confirmation import _companions, _visit_page
+from portal.checkin.core.confirmation import _companions, _confirmation_page, _visit_page
 from portal.checkin.core.recording import _existing, _insert, _inside
 from portal.checkin.models import Visit
 from portal.crypto import plain_hash
@@ -51,9 +51,12 @@ def test_the_check_in_s_statements_answer_as_sqlalchemy_does(household):
         (_arrival("token", False), {"key": venue.token, "device_hash": plain_hash(DEVICE)}),
         (_arrival("token", True), {"key": venue.token, "device_hash": plain_hash(DEVICE)}),
         (_arrival("code", False), {"key": venue.short_code, "device_hash": ""}),
+        (_arrival_page("token"), {"key": venue.token, "device_hash": plain_hash(DEVICE)}),
+        (_arrival_page("code"), {"key": venue.short_code, "device_hash": ""}),
         (_household(), {"lead": lead}),
         (_visit_page(), {"ref": visit.ref, "device_hash": plain_hash(DEVICE)}),
         (_companions(), {"visit": visit.id, "lead": lead}),
+        (_confirmation_page(), {"ref": visit.ref, "device_hash": plain_hash(DEVICE)}),
         (_existing(), {"form_nonce": "n" * 22, "visitor": lead, "venue": venue.id}),
         (_close("moving", False, True), {"person": lead, "venue": household["other"].id, "now": now,
                                          "method": "moved"}),
@@ -120,7 +123,7 @@ def test_a_driver_s_error_is_sqlalchemy_s_and_the_session_goes_on(household):
     with pytest.raises(IntegrityError):  # the visit's ref is taken
         execute_compiled(_insert(False), params)
     db.session.rollback()
-    assert execute_compiled(_household(), {"lead": household["lead"]}).first().id == household["lead"]
+    assert execute_compiled(_household(), {"lead": household["lead"]}).first().member_id == household["lead"]
 
 
 def test_a_missing_parameter_is_refused_before_the_database_is_asked(household):

@@ -18,13 +18,13 @@ Modules by sub-area: `statements` (running them, committing a page), `arrival` (
 target's look-up and the household), `closing`, `recording` and `confirmation` (the visit's page).
 Callers import this package and use the names below.
 """
-from .arrival import Member, Person, Stay, arrival, household, named
+from .arrival import Member, Person, Stay, arrival, arrival_page, household, named
 from .closing import close_moving, close_overdue, close_visit
-from .confirmation import Companion, companions, owns, visit_page
+from .confirmation import Companion, companions, confirmation_page, owns, visit_page
 from .recording import NonceTaken, Recorded, check_in, lock_person
 from .statements import commit, commit_page, new_ref, reading, rollback, run, stop_writing, writing
 
-__all__ = ["Companion", "Member", "NonceTaken", "Person", "Recorded", "Stay", "arrival", "check_in",
-           "close_moving", "close_overdue", "close_visit", "commit", "commit_page", "companions",
+__all__ = ["Companion", "Member", "NonceTaken", "Person", "Recorded", "Stay", "arrival", "arrival_page", "check_in",
+           "close_moving", "close_overdue", "close_visit", "commit", "commit_page", "companions", "confirmation_page",
            "household", "lock_person", "named", "new_ref", "owns", "reading", "rollback", "run",
            "stop_writing", "visit_page", "writing"]

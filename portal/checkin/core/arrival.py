@@ -4,6 +4,7 @@ from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import LargeBinary, and_, bindparam, case, or_, select, type_coerce
+from sqlalchemy.orm import aliased
 
 from ...crypto import decrypt
 from ...divisions.models import Division
@@ -46,6 +47,29 @@ def _arrival(by, lock):
     return statement.where(key == bindparam("key"))
 
 
+@cache
+def _arrival_page(by):
+    """`_arrival(by, lock=False)` with the household of the remembered person on the same rows:
+    one row per member (the person and their dependents) and open visit of theirs, as
+    `_household` gives them, the venue's and person's columns repeated on each."""
+    member, visit_venue = aliased(Visitor, name="member"), aliased(Venue, name="visit_venue")
+    return (_arrival(by, False)
+            .add_columns(*_member_columns(member, member.id == Visitor.id), *_STAY_COLUMNS,
+                         visit_venue.name.label("visit_venue_name"))
+            .outerjoin(member, or_(member.id == Visitor.id, member.lead_id == Visitor.id))
+            .outerjoin(Visit, and_(Visit.visitor_id == member.id, Visit.checked_out_at.is_(None)))
+            .outerjoin(visit_venue, visit_venue.id == Visit.venue_id)
+            .order_by(member.id, Visit.checked_in_at))
+
+
+def arrival_page(by, key, device_hash=None):
+    """What a venue page (GET) looks up, in one statement: (the `arrival` row, the household's
+    rows for `household(…, rows=…)`), or None when there is no such venue. The household's rows
+    are of no one when the device is not remembered."""
+    rows = run(_arrival_page(by), {"key": key, "device_hash": device_hash or ""}).all()
+    return (rows[0], rows) if rows else None
+
+
 def arrival(by, key, device_hash=None, lock=False):
     """The venue whose poster token (`by` "token") or short code ("code") this is, or whose
     entrance's ("entrance_token", "entrance_code", entrances in use only, with `entrance_id` and
@@ -79,14 +103,17 @@ def named(person):
                   person.notice_version)
 
 
+def _member_columns(member, is_lead):
+    # The lead's name came with `arrival`: only the dependents' names are decrypted here.
+    return (member.id.label("member_id"), member.ref.label("member_ref"),
+            case((is_lead, None), else_=member.full_name).label("member_name"))
+
+
 @cache
 def _household():
     return (
-        # The lead's name came with `arrival`: only the dependents' names are decrypted here.
-        select(Visitor.id, Visitor.ref,
-               case((Visitor.id == bindparam("lead"), None), else_=Visitor.full_name).label("full_name"),
-               Visitor.lead_id,
-               *(c.label(f"visit_{c.key}") for c in _STAY), Venue.name.label("visit_venue_name"))
+        select(*_member_columns(Visitor, Visitor.id == bindparam("lead")), *_STAY_COLUMNS,
+               Venue.name.label("visit_venue_name"))
         .outerjoin(Visit, and_(Visit.visitor_id == Visitor.id, Visit.checked_out_at.is_(None)))
         .outerjoin(Venue, Venue.id == Visit.venue_id)
         .where(or_(Visitor.id == bindparam("lead"), Visitor.lead_id == bindparam("lead")))
@@ -109,6 +136,7 @@ class Stay(NamedTuple):
 
 _STAY = (Visit.id, Visit.ref, Visit.visitor_id, Visit.venue_id, Visit.checked_in_at, Visit.due_out_at,
          Visit.lead_visit_id)
+_STAY_COLUMNS = tuple(c.label(f"visit_{c.key}") for c in _STAY)
 
 
 class Member(NamedTuple):
@@ -119,13 +147,14 @@ class Member(NamedTuple):
     full_name: str
 
 
-def household(lead_id, now):
-    """(members, open visits) of a person and their dependents, in one statement: members the
-    lead first then dependents oldest first, open visits {visitor id: Stay}. Overdue visits are
-    closed automatically first (one more statement, only then)."""
+def household(lead_id, now, rows=None):
+    """(members, open visits) of a person and their dependents, in one statement (none when
+    `rows` are those `arrival_page` found): members the lead first then dependents oldest first,
+    open visits {visitor id: Stay}. Overdue visits are closed automatically first (one more
+    statement, only then)."""
     members, stays, overdue = {}, {}, []
-    for row in run(_household(), {"lead": lead_id}):
-        members.setdefault(row.id, Member(row.id, row.ref, row.full_name))
+    for row in run(_household(), {"lead": lead_id}) if rows is None else rows:
+        members.setdefault(row.member_id, Member(row.member_id, row.member_ref, row.member_name))
         if row.visit_id is None:
             continue
         stay = Stay(row.visit_id, row.visit_ref, row.visit_visitor_id, row.visit_venue_id,

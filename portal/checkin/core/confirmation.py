@@ -1,5 +1,6 @@
-"""The confirmation page's look-ups: the visit with its venue, entrance and person and the device's
-person in one statement; the household with those who came along in another."""
+"""The confirmation page's look-ups: the visit with its venue, entrance and person, the device's
+person and their household with those who came along, in one statement (`confirmation_page`);
+the visit alone for its check-out (`visit_page`)."""
 from functools import cache
 from typing import NamedTuple
 
@@ -37,18 +38,38 @@ def visit_page(ref, device_hash):
     return run(_visit_page(), {"ref": ref, "device_hash": device_hash or ""}).first()
 
 
+@cache
+def _confirmation_page():
+    member, companion = aliased(Visitor, name="member"), aliased(Visit, name="companion")
+    return (_visit_page()
+            .add_columns(*_companion_columns(member, companion))
+            .outerjoin(member, or_(member.id == Device.visitor_id, member.lead_id == Device.visitor_id))
+            .outerjoin(companion, and_(companion.visitor_id == member.id, companion.lead_visit_id == Visit.id)))
+
+
+def confirmation_page(ref, device_hash):
+    """What the confirmation looks up, in one statement: (the `visit_page` row, the rows of the
+    device's household with those who came along, for `companions(…, rows=…)`), or None."""
+    rows = run(_confirmation_page(), {"ref": ref, "device_hash": device_hash or ""}).all()
+    return (rows[0], rows) if rows else None
+
+
 def owns(row):
     """Whether the visit of a `visit_page` row is the device's person's or a dependent's of theirs."""
     remembered = row is not None and row.device_visitor_id
     return bool(remembered) and remembered in (row.visitor_id, row.lead_id)
 
 
+def _companion_columns(member, visit):
+    # Only the names of those who came along are decrypted.
+    return (member.id.label("member_id"), case((visit.id.is_(None), None), else_=member.full_name).label("member_name"),
+            visit.id.label("companion_visit_id"), visit.checked_out_at.label("companion_out"))
+
+
 @cache
 def _companions():
     return (
-        # Only the names of those who came along are decrypted.
-        select(Visitor.id, case((Visit.id.is_(None), None), else_=Visitor.full_name).label("full_name"),
-               Visit.id.label("visit_id"), Visit.checked_out_at)
+        select(*_companion_columns(Visitor, Visit))
         .outerjoin(Visit, and_(Visit.visitor_id == Visitor.id, Visit.lead_visit_id == bindparam("visit")))
         .where(or_(Visitor.id == bindparam("lead"), Visitor.lead_id == bindparam("lead")))
     )
@@ -60,12 +81,13 @@ class Companion(NamedTuple):
     checked_out_at: object
 
 
-def companions(visit_id, lead_id):
-    """(household ids, the visits of the household members who came with a visit), one statement."""
+def companions(visit_id, lead_id, rows=None):
+    """(household ids, the visits of the household members who came with a visit), in one
+    statement, or none when `rows` are those `confirmation_page` found."""
     ids, going = [], []
-    for row in run(_companions(), {"visit": visit_id, "lead": lead_id}):
-        if row.id not in ids:
-            ids.append(row.id)
-        if row.visit_id is not None:
-            going.append(Companion(row.visit_id, row.full_name, row.checked_out_at))
+    for row in run(_companions(), {"visit": visit_id, "lead": lead_id}) if rows is None else rows:
+        if row.member_id is not None and row.member_id not in ids:
+            ids.append(row.member_id)
+        if row.companion_visit_id is not None:
+            going.append(Companion(row.companion_visit_id, row.member_name, row.companion_out))
     return ids, sorted(going)

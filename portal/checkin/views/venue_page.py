@@ -68,13 +68,17 @@ def by_code(code):
 
 
 def _arrival(by, key):
-    """The `core.arrival` row of the venue or of the entrance in use with this token or code,
-    with this browser's remembered person (None columns when there is none), or None.
+    """(the `core.arrival` row of the venue or of the entrance in use with this token or code,
+    the same row when it has this browser's remembered person else None, the entrance's Door or
+    None, whether the person is locked, the household's rows from `core.arrival_page` or None),
+    or None when there is no such venue or entrance.
 
+    A page (GET) asks with the person's household in the same statement (`core.arrival_page`).
     A one-tap POST first asks with the person's lock, on a connection of its own that then
     records the check-in (`core.writing`); a first-time form asks without it, on the session.
     """
-    if request.method == "GET":
+    reading = request.method == "GET"
+    if reading:
         core.reading()
     token = device.presented_token()
     device_hash = plain_hash(token) if token else None
@@ -83,11 +87,14 @@ def _arrival(by, key):
         if lock:
             core.writing()
         for kind in (by, "entrance_" + by):
-            found = core.arrival(kind, key, device_hash, lock=lock)
+            if reading:
+                found, rows = core.arrival_page(kind, key, device_hash) or (None, None)
+            else:
+                found, rows = core.arrival(kind, key, device_hash, lock=lock), None
             if found is not None:
                 entrance = found.entrance_id if "entrance_id" in found._fields else None  # .get() raises inside
                 return (found, found if found.visitor_id is not None else None,
-                        Door(entrance, found.entrance_name) if entrance is not None else None, lock)
+                        Door(entrance, found.entrance_name) if entrance is not None else None, lock, rows)
         if lock:
             core.stop_writing()  # no remembered person: a registration, whose ORM work uses the session
     return None
@@ -110,7 +117,7 @@ def _remembered():
                        remembered.visitor.notice_version)
 
 
-def _venue_page(action, venue, person, entrance=None, locked=False):
+def _venue_page(action, venue, person, entrance=None, locked=False, household_rows=None):
     now = utcnow()
     token = device.cookie_token()
     registering = person is None or _someone_else()
@@ -123,7 +130,7 @@ def _venue_page(action, venue, person, entrance=None, locked=False):
         return _not_taking_check_ins(venue, now, person)
     if registering:
         return _first_time(venue, action, now, token, person is not None, taken, entrance)
-    return _one_tap(venue, action, now, person, entrance, locked)
+    return _one_tap(venue, action, now, person, entrance, locked, household_rows)
 
 
 def _not_taking_check_ins(venue, now, person):
@@ -207,18 +214,18 @@ def _commit_then(ref, token):
     return to_confirmation(ref)
 
 
-def _one_tap(venue, action, now, person, entrance, locked):
+def _one_tap(venue, action, now, person, entrance, locked, household_rows=None):
     """'Check in as …' with the dependents to tick, or 'Check out' while inside.
 
     A remembered person's plain tap costs three statements: `core.arrival` (already run), then
-    `core.check_in`'s close and insert. The page costs `core.arrival`, `core.household` and the
-    notices; a tap with dependents ticked reads the household to check them.
+    `core.check_in`'s close and insert. The page costs `core.arrival_page` (the household came
+    with it) and the notices; a tap with dependents ticked reads the household to check them.
     """
     form = TapForm()
     posting = request.method == "POST"
     members = stays = None
     if not posting or form.dependents.data:
-        members, stays = core.household(person.visitor_id, now)
+        members, stays = core.household(person.visitor_id, now, household_rows)
     taken = False
     if posting:
         choices = {m.ref: m.id for m in members[1:]} if members else {}

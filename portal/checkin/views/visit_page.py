@@ -27,12 +27,21 @@ class Shown(NamedTuple):
     entrance_name: object
 
 
-def _own_visit(ref):
-    """The `core.visit_page` row of a visit of this device's household, else the not-yours 404."""
+def _device_hash():
     token = device.presented_token()
-    row = core.visit_page(ref, plain_hash(token) if token else None) if is_ref(ref) else None
+    return plain_hash(token) if token else None
+
+
+def _mine(row):
+    """The not-yours 404 unless the visit of this `core.visit_page` row is of the device's household."""
     if not core.owns(row):
         not_found("checkin/not_yours.html")
+
+
+def _own_visit(ref):
+    """The `core.visit_page` row of a visit of this device's household, else the not-yours 404."""
+    row = core.visit_page(ref, _device_hash()) if is_ref(ref) else None
+    _mine(row)
     return row
 
 
@@ -40,13 +49,15 @@ def _own_visit(ref):
 def confirmation(ref):
     """The confirmation: venue, server time and the venue's check word of the day.
 
-    Three statements: the visit with its venue and the device's person, the household with the
-    members who came along, the notices.
+    Two statements: the visit with its venue, the device's person and the household with the
+    members who came along; the notices.
     """
     now = utcnow()
     core.reading()
-    row = _own_visit(ref)
-    ids, going = core.companions(row.id, row.device_visitor_id)
+    found = core.confirmation_page(ref, _device_hash()) if is_ref(ref) else None
+    _mine(found and found[0])
+    row, rows = found
+    ids, going = core.companions(row.id, row.device_visitor_id, rows)
     out, method = row.checked_out_at, row.out_method
     if out is None and row.due_out_at <= now:  # closes by itself, with those who came along
         core.close_visit(row.id, now, "auto")
