@@ -95,6 +95,9 @@ def _plan(statement, dialect):
 
 
 _plans = {}
+#: Plans kept at most: callers pass statements built once (`functools.cache`), a few dozen; a
+#: statement built anew for each request would run through SQLAlchemy instead of growing this.
+PLANS_KEPT = 1000
 
 
 def execute_compiled(statement, params, connection=None):
@@ -107,6 +110,8 @@ def execute_compiled(statement, params, connection=None):
     key = (id(statement), dialect.name)
     found = _plans.get(key)
     if found is None:
+        if len(_plans) >= PLANS_KEPT:
+            return connection.execute(statement, params)
         found = _plans[key] = (statement, _plan(statement, dialect))  # kept alive: its id stays its own
     plan = found[1]
     if plan is False:

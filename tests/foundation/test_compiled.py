@@ -129,3 +129,17 @@ def test_a_driver_s_error_is_sqlalchemy_s_and_the_session_goes_on(household):
 def test_a_missing_parameter_is_refused_before_the_database_is_asked(household):
     with pytest.raises(KeyError):
         execute_compiled(_household(), {})
+
+
+def test_statements_beyond_the_plans_kept_run_through_sqlalchemy(household, monkeypatch):
+    """A statement built anew at every call must not grow the plans for ever."""
+    from portal.extensions import compiled
+
+    execute_compiled(_household(), {"lead": household["lead"]})  # at least one plan kept
+    monkeypatch.setattr(compiled, "PLANS_KEPT", len(compiled._plans))
+    kept = dict(compiled._plans)
+    for _ in range(3):
+        fresh = select(Visit.id).where(Visit.visitor_id == household["lead"])
+        assert list(execute_compiled(fresh, {}).scalars()) == [household["visit"].id]
+    assert compiled._plans == kept
+    assert execute_compiled(_household(), {"lead": household["lead"]}).first().member_id == household["lead"]
