@@ -40,6 +40,12 @@ def presented_token():
     return raw if _TOKEN.fullmatch(raw) else None
 
 
+def presented_hash():
+    """The stored form of the device token this browser sent (how `devices` keeps it), or None."""
+    token = presented_token()
+    return plain_hash(token) if token else None
+
+
 def cookie_token():
     """This browser's device token; a fresh one, set on the response, when it has none."""
     if "device_token" not in g:

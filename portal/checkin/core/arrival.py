@@ -12,7 +12,7 @@ from ...venues.models import Venue
 from ...visitors.models import Device, Visitor
 from ..models import Visit
 from .closing import close_overdue
-from .statements import run
+from .statements import first_and_rows, run
 
 
 _VENUE = (Venue.id, Venue.name, Venue.address, Venue.status, Venue.default_stay_minutes, Venue.short_code,
@@ -66,8 +66,7 @@ def arrival_page(by, key, device_hash=None):
     """What a venue page (GET) looks up, in one statement: (the `arrival` row, the household's
     rows for `household(…, rows=…)`), or None when there is no such venue. The household's rows
     are of no one when the device is not remembered."""
-    rows = run(_arrival_page(by), {"key": key, "device_hash": device_hash or ""}).all()
-    return (rows[0], rows) if rows else None
+    return first_and_rows(_arrival_page(by), {"key": key, "device_hash": device_hash or ""})
 
 
 def arrival(by, key, device_hash=None, lock=False):

@@ -11,7 +11,7 @@ from ...divisions.models import Division
 from ...venues.models import Venue
 from ...visitors.models import Device, Visitor
 from ..models import Visit
-from .statements import run
+from .statements import first_and_rows, run
 
 
 @cache
@@ -50,8 +50,7 @@ def _confirmation_page():
 def confirmation_page(ref, device_hash):
     """What the confirmation looks up, in one statement: (the `visit_page` row, the rows of the
     device's household with those who came along, for `companions(…, rows=…)`), or None."""
-    rows = run(_confirmation_page(), {"ref": ref, "device_hash": device_hash or ""}).all()
-    return (rows[0], rows) if rows else None
+    return first_and_rows(_confirmation_page(), {"ref": ref, "device_hash": device_hash or ""})
 
 
 def owns(row):

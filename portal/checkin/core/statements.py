@@ -26,6 +26,12 @@ def run(statement, params):
     return execute_compiled(statement, params)
 
 
+def first_and_rows(statement, params):
+    """(the first row, every row) of a page's one look-up, or None when it finds nothing."""
+    rows = run(statement, params).all()
+    return (rows[0], rows) if rows else None
+
+
 def reading():
     """Start a page that only reads (the visitor's GET pages) on a connection of its own, in
     autocommit mode on PostgreSQL. Its rare write, the automatic close of an overdue visit, is

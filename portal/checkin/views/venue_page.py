@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import signals
 from ...clock import utcnow
-from ...crypto import plain_hash
 from ...errors import gone, not_found
 from ...extensions import db
 from ...forms_common import form_status
@@ -80,8 +79,7 @@ def _arrival(by, key):
     reading = request.method == "GET"
     if reading:
         core.reading()
-    token = device.presented_token()
-    device_hash = plain_hash(token) if token else None
+    device_hash = device.presented_hash()
     locking = bool(device_hash) and request.method == "POST" and not _someone_else()
     for lock in (True, False) if locking else (False,):
         if lock:

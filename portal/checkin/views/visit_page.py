@@ -5,7 +5,6 @@ from flask import current_app, render_template
 
 from ... import signals
 from ...clock import local_date, utcnow
-from ...crypto import plain_hash
 from ...errors import not_found
 from ...extensions import db
 from ...identifiers import is_ref
@@ -27,11 +26,6 @@ class Shown(NamedTuple):
     entrance_name: object
 
 
-def _device_hash():
-    token = device.presented_token()
-    return plain_hash(token) if token else None
-
-
 def _mine(row):
     """The not-yours 404 unless the visit of this `core.visit_page` row is of the device's household."""
     if not core.owns(row):
@@ -40,7 +34,7 @@ def _mine(row):
 
 def _own_visit(ref):
     """The `core.visit_page` row of a visit of this device's household, else the not-yours 404."""
-    row = core.visit_page(ref, _device_hash()) if is_ref(ref) else None
+    row = core.visit_page(ref, device.presented_hash()) if is_ref(ref) else None
     _mine(row)
     return row
 
@@ -54,7 +48,7 @@ def confirmation(ref):
     """
     now = utcnow()
     core.reading()
-    found = core.confirmation_page(ref, _device_hash()) if is_ref(ref) else None
+    found = core.confirmation_page(ref, device.presented_hash()) if is_ref(ref) else None
     _mine(found and found[0])
     row, rows = found
     ids, going = core.companions(row.id, row.device_visitor_id, rows)
