@@ -147,3 +147,6 @@ def visitor_notices(visitor_ids, now):
                                stays=own_stays(e, ids, now, with_names=household)))
         for e in exposures_for(ids, cutoff)
     ]
+
+
+visitor_notices.notice_hint = queries.warning_kept  # a page without a warning skips `exposures_for`

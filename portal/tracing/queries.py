@@ -3,7 +3,7 @@ bound parameters: building an ORM statement costs about as much as running it, a
 caches the compiled form of one statement object. Built on first use, when every model is mapped."""
 from functools import cache
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..checkin.models import Visit
@@ -23,6 +23,12 @@ def warned(one):
         .where(who == bindparam("id") if one else who.in_(bindparam("ids", expanding=True)))
         .limit(1)
     )
+
+
+def warning_kept(visitor_id):
+    """The `visitor_notices` hint: whether a warning of the person in the column `visitor_id` is
+    kept (the notices' visitor index), for a visitor page to ask in its own look-up."""
+    return exists().where(ExposureNotice.visitor_id == visitor_id)
 
 
 @cache

@@ -15,10 +15,12 @@ from portal.checkin.models import Visit
 from portal.crypto import plain_hash
 from portal.extensions import db, execute_compiled
 from portal.extensions.compiled import Rows
+from portal.tracing.exposures import visitor_notices
 from portal.visitors.services import add_dependent, register_visitor, remember_device
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
 DEVICE = "c" * 43
+HINTS = ((visitor_notices, visitor_notices.notice_hint),)  # as signals.notice_hints() gives them
 
 
 @pytest.fixture
@@ -51,12 +53,12 @@ def test_the_check_in_s_statements_answer_as_sqlalchemy_does(household):
         (_arrival("token", False), {"key": venue.token, "device_hash": plain_hash(DEVICE)}),
         (_arrival("token", True), {"key": venue.token, "device_hash": plain_hash(DEVICE)}),
         (_arrival("code", False), {"key": venue.short_code, "device_hash": ""}),
-        (_arrival_page("token"), {"key": venue.token, "device_hash": plain_hash(DEVICE)}),
-        (_arrival_page("code"), {"key": venue.short_code, "device_hash": ""}),
+        (_arrival_page("token", HINTS), {"key": venue.token, "device_hash": plain_hash(DEVICE)}),
+        (_arrival_page("code", ()), {"key": venue.short_code, "device_hash": ""}),
         (_household(), {"lead": lead}),
         (_visit_page(), {"ref": visit.ref, "device_hash": plain_hash(DEVICE)}),
         (_companions(), {"visit": visit.id, "lead": lead}),
-        (_confirmation_page(), {"ref": visit.ref, "device_hash": plain_hash(DEVICE)}),
+        (_confirmation_page(HINTS), {"ref": visit.ref, "device_hash": plain_hash(DEVICE)}),
         (_existing(), {"form_nonce": "n" * 22, "visitor": lead, "venue": venue.id}),
         (_close("moving", False, True), {"person": lead, "venue": household["other"].id, "now": now,
                                          "method": "moved"}),

@@ -74,6 +74,32 @@ def test_a_failing_visitor_notice_is_logged_and_each_visitor_page_renders_the_ot
     assert len(lines) == 3 and all("visitor_notices" in line and "_broken" in line for line in lines)
 
 
+def test_a_notice_receiver_whose_hint_is_false_for_the_household_is_not_asked_by_the_check_in_pages(app, client, make):
+    """The hint is asked in the pages' own look-up; /me, which has no such look-up, asks every receiver."""
+    asked = []
+
+    def never(visitor_ids, now):
+        asked.append("never")
+        return [Markup("<p>never shown</p>")]
+
+    def always(visitor_ids, now):
+        asked.append("always")
+        return [Markup("<p>Cảnh báo phơi nhiễm</p>")]
+
+    never.notice_hint = lambda visitor_id: visitor_id.is_(None)  # false for every member
+    always.notice_hint = lambda visitor_id: visitor_id.is_not(None)
+    venue = make.venue()
+    location = register(client, venue).headers["Location"]
+    with signals.visitor_notices.connected_to(never, sender=app), \
+            signals.visitor_notices.connected_to(always, sender=app):
+        pages = {url: check_page(client.get(url)) for url in (location, venue_url(venue))}
+        assert asked == ["always", "always"]
+        for html in pages.values():
+            assert "Cảnh báo phơi nhiễm" in html and "never shown" not in html
+        html = check_page(client.get("/me"))
+    assert asked[2:] == ["never", "always"] and "never shown" in html
+
+
 def test_a_failing_province_panel_is_logged_and_the_dashboard_renders_without_it(app, client, make, login, failures):
     login(make.user(role="province_admin"))
     with signals.province_panels.connected_to(_broken, sender=app):

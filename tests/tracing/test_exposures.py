@@ -4,6 +4,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEntry
+from portal.checkin.models import Visit
 from portal.extensions import db
 from portal.clock import utcnow
 from portal.tracing.exposures import create_exposure, visitor_notices
@@ -11,7 +12,7 @@ from portal.tracing.models import Case, Exposure, ExposureNotice
 from portal.tracing.services import create_case
 from portal.visitors.models import Visitor
 
-from ..checkin.helpers import NAME, register, tap_check_in
+from ..checkin.helpers import NAME, register, tap_check_in, venue_url
 from ..html import check_page
 
 
@@ -116,6 +117,29 @@ def test_the_warning_shows_on_me_and_at_the_next_scan(client, make, tracer):
     html = check_page(client.get("/me"))
     assert "Cảnh báo y tế" in html and "Chợ Bến Thành Mới" in html and "theo dõi sức khoẻ" in html
     assert NAME in html
+    html = check_page(client.get(venue_url(shop)))  # the scan's page, before the tap
+    assert "Cảnh báo y tế" in html and "Chợ Bến Thành Mới" in html
     html = check_page(client.get(tap_check_in(client, shop).headers["Location"]))
     assert "Cảnh báo y tế" in html and "Chợ Bến Thành Mới" in html
     assert db.session.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_a_dependents_warning_shows_on_the_households_pages(client, make, tracer):
+    """The pages ask whether a warning is kept in their own look-up, for every member: a warning
+    of a dependent alone reaches the lead's scan page and confirmation."""
+    market, shop = make.venue(name="Chợ Bến Thành Mới"), make.venue(name="Tạp hoá Cô Ba")
+    register(client, shop)
+    client.post("/me/dependents/new", data={"full_name": "Bé Na", "birth_year": "2016"})
+    child = db.session.scalar(select(Visitor).where(Visitor.lead_id.is_not(None)))
+    start = utcnow() - timedelta(hours=2)
+    people_visit = Visit(ref="dependent-visit-at-market", visitor_id=child.id, venue_id=market.id,
+                         checked_in_at=start, due_out_at=start + timedelta(minutes=60), in_method="self")
+    db.session.add(people_visit)
+    case = create_case(tracer, "F0-3", "Tìm F1", start)
+    create_exposure(tracer, case, market, start, start + timedelta(minutes=30), "test", now=utcnow(),
+                    retention_days=28)
+    db.session.commit()
+    assert db.session.scalars(select(ExposureNotice.visitor_id)).all() == [child.id]
+    for html in (check_page(client.get(venue_url(shop))),
+                 check_page(client.get(tap_check_in(client, shop).headers["Location"]))):
+        assert "Cảnh báo y tế" in html and "Chợ Bến Thành Mới" in html and "Bé Na" in html

@@ -12,7 +12,7 @@ from ...venues.models import Venue
 from ...visitors.models import Device, Visitor
 from ..models import Visit
 from .closing import close_overdue
-from .statements import first_and_rows, run
+from .statements import first_and_rows, hint_columns, run
 
 
 _VENUE = (Venue.id, Venue.name, Venue.address, Venue.status, Venue.default_stay_minutes, Venue.short_code,
@@ -48,25 +48,27 @@ def _arrival(by, lock):
 
 
 @cache
-def _arrival_page(by):
+def _arrival_page(by, hints):
     """`_arrival(by, lock=False)` with the household of the remembered person on the same rows:
     one row per member (the person and their dependents) and open visit of theirs, as
-    `_household` gives them, the venue's and person's columns repeated on each."""
+    `_household` gives them, the venue's and person's columns repeated on each, and the notice
+    hints asked of each member."""
     member, visit_venue = aliased(Visitor, name="member"), aliased(Venue, name="visit_venue")
     return (_arrival(by, False)
             .add_columns(*_member_columns(member, member.id == Visitor.id), *_STAY_COLUMNS,
-                         visit_venue.name.label("visit_venue_name"))
+                         visit_venue.name.label("visit_venue_name"), *hint_columns(hints, member.id))
             .outerjoin(member, or_(member.id == Visitor.id, member.lead_id == Visitor.id))
             .outerjoin(Visit, and_(Visit.visitor_id == member.id, Visit.checked_out_at.is_(None)))
             .outerjoin(visit_venue, visit_venue.id == Visit.venue_id)
             .order_by(member.id, Visit.checked_in_at))
 
 
-def arrival_page(by, key, device_hash=None):
+def arrival_page(by, key, device_hash=None, hints=()):
     """What a venue page (GET) looks up, in one statement: (the `arrival` row, the household's
-    rows for `household(…, rows=…)`), or None when there is no such venue. The household's rows
-    are of no one when the device is not remembered."""
-    return first_and_rows(_arrival_page(by), {"key": key, "device_hash": device_hash or ""})
+    rows for `household(…, rows=…)` and `hints_said`), or None when there is no such venue. The
+    household's rows are of no one when the device is not remembered. `hints`: those of
+    `signals.notice_hints()`, asked of each member."""
+    return first_and_rows(_arrival_page(by, hints), {"key": key, "device_hash": device_hash or ""})
 
 
 def arrival(by, key, device_hash=None, lock=False):

@@ -1,5 +1,5 @@
 """The confirmation page's look-ups: the visit with its venue, entrance and person, the device's
-person and their household with those who came along, in one statement (`confirmation_page`);
+person and their household with those who came along and the notice hints, in one statement (`confirmation_page`);
 the visit alone for its check-out (`visit_page`)."""
 from functools import cache
 from typing import NamedTuple
@@ -11,7 +11,7 @@ from ...divisions.models import Division
 from ...venues.models import Venue
 from ...visitors.models import Device, Visitor
 from ..models import Visit
-from .statements import first_and_rows, run
+from .statements import first_and_rows, hint_columns, run
 
 
 @cache
@@ -39,18 +39,19 @@ def visit_page(ref, device_hash):
 
 
 @cache
-def _confirmation_page():
+def _confirmation_page(hints):
     member, companion = aliased(Visitor, name="member"), aliased(Visit, name="companion")
     return (_visit_page()
-            .add_columns(*_companion_columns(member, companion))
+            .add_columns(*_companion_columns(member, companion), *hint_columns(hints, member.id))
             .outerjoin(member, or_(member.id == Device.visitor_id, member.lead_id == Device.visitor_id))
             .outerjoin(companion, and_(companion.visitor_id == member.id, companion.lead_visit_id == Visit.id)))
 
 
-def confirmation_page(ref, device_hash):
+def confirmation_page(ref, device_hash, hints=()):
     """What the confirmation looks up, in one statement: (the `visit_page` row, the rows of the
-    device's household with those who came along, for `companions(…, rows=…)`), or None."""
-    return first_and_rows(_confirmation_page(), {"ref": ref, "device_hash": device_hash or ""})
+    device's household with those who came along, for `companions(…, rows=…)`, with `hints`, those
+    of `signals.notice_hints()`, asked of each member, for `hints_said`), or None."""
+    return first_and_rows(_confirmation_page(hints), {"ref": ref, "device_hash": device_hash or ""})
 
 
 def owns(row):

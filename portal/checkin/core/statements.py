@@ -32,6 +32,17 @@ def first_and_rows(statement, params):
     return (rows[0], rows) if rows else None
 
 
+def hint_columns(hints, visitor_id):
+    """The columns `hint_0`, `hint_1`, … of a page's look-up: each `visitor_notices` hint (the
+    (receiver, hint) pairs of `signals.notice_hints()`) asked of the person in `visitor_id`."""
+    return tuple(hint(visitor_id).label(f"hint_{i}") for i, (_receiver, hint) in enumerate(hints))
+
+
+def hints_said(rows):
+    """For `signals.quiet_receivers`: whether the i-th hint column is true on any of these rows."""
+    return lambda i: any(getattr(row, f"hint_{i}") for row in rows)
+
+
 def reading():
     """Start a page that only reads (the visitor's GET pages) on a connection of its own, in
     autocommit mode on PostgreSQL. Its rare write, the automatic close of an overdue visit, is

@@ -36,6 +36,17 @@ class Door(NamedTuple):
     name: str
 
 
+class Found(NamedTuple):
+    """What `_arrival` found, in `_venue_page`'s arguments' order."""
+
+    venue: object
+    person: object  # the `core.arrival` row again when it has a remembered person, else None
+    entrance: object  # a Door or None
+    locked: bool
+    household_rows: object  # `core.arrival_page`'s rows (a page) or None
+    quiet: tuple  # the `visitor_notices` receivers whose hint said they have nothing here
+
+
 @bp.route("/v/<token>", methods=["GET", "POST"])
 def by_token(token):
     """The QR target: check in or out at this venue (or at one of its entrances)."""
@@ -67,18 +78,19 @@ def by_code(code):
 
 
 def _arrival(by, key):
-    """(the `core.arrival` row of the venue or of the entrance in use with this token or code,
-    the same row when it has this browser's remembered person else None, the entrance's Door or
-    None, whether the person is locked, the household's rows from `core.arrival_page` or None),
-    or None when there is no such venue or entrance.
+    """The `Found` `core.arrival` row of the venue or of the entrance in use with this token or
+    code, or None when there is no such venue or entrance.
 
-    A page (GET) asks with the person's household in the same statement (`core.arrival_page`).
+    A page (GET) asks with the person's household and the notice hints in the same statement
+    (`core.arrival_page`).
     A one-tap POST first asks with the person's lock, on a connection of its own that then
     records the check-in (`core.writing`); a first-time form asks without it, on the session.
     """
     reading = request.method == "GET"
+    hints = ()
     if reading:
         core.reading()
+        hints = signals.notice_hints()
     device_hash = device.presented_hash()
     locking = bool(device_hash) and request.method == "POST" and not _someone_else()
     for lock in (True, False) if locking else (False,):
@@ -86,13 +98,14 @@ def _arrival(by, key):
             core.writing()
         for kind in (by, "entrance_" + by):
             if reading:
-                found, rows = core.arrival_page(kind, key, device_hash) or (None, None)
+                found, rows = core.arrival_page(kind, key, device_hash, hints) or (None, None)
             else:
                 found, rows = core.arrival(kind, key, device_hash, lock=lock), None
             if found is not None:
                 entrance = found.entrance_id if "entrance_id" in found._fields else None  # .get() raises inside
-                return (found, found if found.visitor_id is not None else None,
-                        Door(entrance, found.entrance_name) if entrance is not None else None, lock, rows)
+                quiet = signals.quiet_receivers(hints, core.hints_said(rows)) if rows else ()
+                return Found(found, found if found.visitor_id is not None else None,
+                             Door(entrance, found.entrance_name) if entrance is not None else None, lock, rows, quiet)
         if lock:
             core.stop_writing()  # no remembered person: a registration, whose ORM work uses the session
     return None
@@ -115,7 +128,7 @@ def _remembered():
                        remembered.visitor.notice_version)
 
 
-def _venue_page(action, venue, person, entrance=None, locked=False, household_rows=None):
+def _venue_page(action, venue, person, entrance=None, locked=False, household_rows=None, quiet=()):
     now = utcnow()
     token = device.cookie_token()
     registering = person is None or _someone_else()
@@ -128,7 +141,7 @@ def _venue_page(action, venue, person, entrance=None, locked=False, household_ro
         return _not_taking_check_ins(venue, now, person)
     if registering:
         return _first_time(venue, action, now, token, person is not None, taken, entrance)
-    return _one_tap(venue, action, now, person, entrance, locked, household_rows)
+    return _one_tap(venue, action, now, person, entrance, locked, household_rows, quiet)
 
 
 def _not_taking_check_ins(venue, now, person):
@@ -212,12 +225,12 @@ def _commit_then(ref, token):
     return to_confirmation(ref)
 
 
-def _one_tap(venue, action, now, person, entrance, locked, household_rows=None):
+def _one_tap(venue, action, now, person, entrance, locked, household_rows=None, quiet=()):
     """'Check in as …' with the dependents to tick, or 'Check out' while inside.
 
     A remembered person's plain tap costs three statements: `core.arrival` (already run), then
     `core.check_in`'s close and insert. The page costs `core.arrival_page` (the household came
-    with it) and the notices; a tap with dependents ticked reads the household to check them.
+    and the notice hints with it); a tap with dependents ticked reads the household to check them.
     """
     form = TapForm()
     posting = request.method == "POST"
@@ -270,7 +283,7 @@ def _one_tap(venue, action, now, person, entrance, locked, household_rows=None):
         lead_visit=stays.get(person.visitor_id), here=here,
         waiting=[d for d in dependents if d.id not in inside_here],
         csrf=form.csrf, expired=taken, cookies_off=_cookies_off(),
-        notices=signals.notices_for(ids, now), notice_due=notice_due,
+        notices=signals.notices_for(ids, now, quiet), notice_due=notice_due,
     ), form_status(form)
 
 

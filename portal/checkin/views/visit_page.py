@@ -43,12 +43,14 @@ def _own_visit(ref):
 def confirmation(ref):
     """The confirmation: venue, server time and the venue's check word of the day.
 
-    Two statements: the visit with its venue, the device's person and the household with the
-    members who came along; the notices.
+    One statement: the visit with its venue, the device's person and the household with the
+    members who came along and the notice hints (the notices' own statements only when a hint
+    says there may be one).
     """
     now = utcnow()
     core.reading()
-    found = core.confirmation_page(ref, device.presented_hash()) if is_ref(ref) else None
+    hints = signals.notice_hints()
+    found = core.confirmation_page(ref, device.presented_hash(), hints) if is_ref(ref) else None
     _mine(found and found[0])
     row, rows = found
     ids, going = core.companions(row.id, row.device_visitor_id, rows)
@@ -63,7 +65,7 @@ def confirmation(ref):
     return render_then_commit(
         "checkin/confirmation.html", visit=visit, venue=venue, people=[row, *going], now=now, word=word,
         same_day=local_date(row.checked_in_at) == local_date(now), csrf=csrf_input(),
-        notices=signals.notices_for(ids, now),
+        notices=signals.notices_for(ids, now, signals.quiet_receivers(hints, core.hints_said(rows))),
     )
 
 
