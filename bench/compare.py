@@ -28,7 +28,7 @@ import tempfile
 import time
 
 from . import loadgen
-from .server import ROOT, process_cpu_seconds
+from .server import ROOT, Gunicorn, free_port, portal_env, process_cpu_seconds
 
 log = logging.getLogger("bench")
 
@@ -222,6 +222,38 @@ class Side:
             self.backends.close()
 
 
+class Ceiling:
+    """The bare Flask page (bench/ceiling.py) under this checkout's gunicorn settings, loaded for a
+    turn after each round of the sides' turns: the CPU ratio then divides runs of the same minutes,
+    where the one ceiling run at the start of `make bench` is minutes or, in a full run, most of
+    an hour away from the comparison, on a machine whose speed drifts."""
+
+    def __init__(self, workdir):
+        os.makedirs(workdir, exist_ok=True)
+        self.server = Gunicorn(portal_env("sqlite://", free_port()), os.path.join(workdir, "ceiling.log"),
+                               app="bench.ceiling:app", ready_path="/")
+        self.server.__enter__()
+        loadgen.run(self.server.url, "plain", CLIENTS, 2)  # warm up every worker
+
+    def turn(self, seconds):
+        """One wrk run of the bare page, with gunicorn's CPU time over it."""
+        before = self.server.cpu_seconds()
+        run = loadgen.run(self.server.url, "plain", CLIENTS, seconds)
+        run.server_cpu = self.server.cpu_seconds() - before
+        return run
+
+    def close(self):
+        self.server.__exit__(None, None, None)
+
+
+def ceiling_summary(runs):
+    """The interleaved ceiling's turns together: gunicorn CPU per request over all, and each turn's."""
+    requests = sum(run.counts.get("requests", 0) for run in runs)
+    return {"cpu_per_request": sum(run.server_cpu for run in runs) / max(requests, 1) * 1e3,
+            "cpus": [run.server_cpu_per_request() for run in runs], "errors": sum(run.errors for run in runs),
+            "error_kinds": {k: v for run in runs for k, v in run.error_kinds.items()}}
+
+
 def summary(runs):
     """The runs of one side together: rates, latencies and CPU over all of them."""
     seconds = sum(run.seconds for run, _ in runs)
@@ -235,6 +267,7 @@ def summary(runs):
         "rate": sum(run.counts.get("posts_window", 0) for run, _ in runs) / max(seconds, 1e-9),
         "p50": loadgen.percentile(posts, 50), "p99": loadgen.percentile(posts, 99),
         "cpu_per_request": cpu / max(requests, 1) * 1e3,
+        "cpus": [run.server_cpu_per_request() for run, _ in runs],
         "errors": sum(run.errors for run, _ in runs),
         "error_kinds": {k: v for run, _ in runs for k, v in run.error_kinds.items()},
         "example_error": next((run.example_error for run, _ in runs if run.example_error), ""),
@@ -248,6 +281,7 @@ def compare_database(old_tree, new_tree, workdir, seconds, rounds, url=None, siz
     urls = {"new": url, "old": baseline_url(url) if url else None}
     trees = {"old": old_tree, "new": new_tree}
     started, opened, result = {}, {}, {"sides": {}, "notes": []}
+    ceiling, ceiling_runs = None, []
     try:
         for name in sides:
             log.info("%s side: migrating and seeding with its own code (%s)", name,
@@ -263,11 +297,18 @@ def compare_database(old_tree, new_tree, workdir, seconds, rounds, url=None, siz
         for side in opened.values():
             result["version"] = side.version
             side.checkins(3)  # warm up every worker
+        if "new" in opened:
+            ceiling = Ceiling(os.path.join(workdir, f"ceiling-{'pg' if url else 'sqlite'}"))
         for turn in range(rounds):
             for name, side in opened.items():
                 log.info("%s side: check-ins, %d clients for %s s (turn %d of %d)", name, CLIENTS, seconds,
                          turn + 1, rounds)
                 started[name].append(side.checkins(seconds))
+            if ceiling is not None:
+                log.info("bare Flask page: %d clients for %s s (turn %d of %d)", CLIENTS, seconds, turn + 1, rounds)
+                ceiling_runs.append(ceiling.turn(seconds))
+        if ceiling_runs:
+            result["ceiling"] = ceiling_summary(ceiling_runs)
         for name, side in opened.items():
             result["sides"][name] = dict(summary(started[name]), seed_seconds=side.ready["seed_seconds"],
                                          version=side.version)
@@ -276,6 +317,8 @@ def compare_database(old_tree, new_tree, workdir, seconds, rounds, url=None, siz
     finally:
         for side in opened.values():
             side.close()
+        if ceiling is not None:
+            ceiling.close()
     result["kind"] = "postgresql" if url else "sqlite"
     return result
 
@@ -316,8 +359,10 @@ def _verdict(met, value, target):
 
 def render(results, ceiling=None, when="", machine=None, commit=""):
     """The Markdown of one database's comparison (`results` holds that database alone), with the
-    CPU ratio to the bare Flask page when `ceiling` (its 8-client Run) is given."""
+    CPU ratio to the bare Flask page: the page loaded in the same turns when it was, else
+    `ceiling` (an 8-client Run of it) when given."""
     db = results["databases"][0]
+    page = _page(db, ceiling)
     kind = KIND_NAMES[db["kind"]]
     rev = results["rev"]
     old, new = db["sides"].get("old"), db["sides"].get("new")
@@ -336,6 +381,7 @@ def render(results, ceiling=None, when="", machine=None, commit=""):
     out += [f"Each side seeded by its own code with {sizes['venues']:,} venues and {sizes['visitors']:,} "
             f"visitors with remembered devices; {CLIENTS} clients, {results['rounds']} turns of "
             f"{results['seconds']:g} s each" + (" in alternation (old, new, old, …)" if old else "")
+            + (", then the bare Flask page for a turn of its own" if page and page["interleaved"] else "")
             + "; gunicorn's CPU time (and on PostgreSQL its backends' serving that database) from /proc "
             "over the same runs.", "",
             "| side | check-ins/s (each turn) | check-ins/s | POST p50 | POST p99 | gunicorn CPU per request (ms) "
@@ -352,9 +398,9 @@ def render(results, ceiling=None, when="", machine=None, commit=""):
                    f"{_ms(side['p50'])} | **{_ms(side['p99'])}** | {side['cpu_per_request']:.2f} | "
                    f"{_cpu(side['database_cpu_per_request'])} | {side['errors']} | "
                    f"{side['recorded']:,} = {side['successes']:,} {check} |")
-    if ceiling is not None:
-        page = ceiling.server_cpu_per_request()
-        out.append(f"| bare Flask page (ceiling) | – | – | – | – | {page:.2f} | – | {ceiling.errors} | – |")
+    if page:
+        label = "bare Flask page (ceiling), in the same turns" if page["interleaved"] else "bare Flask page (ceiling)"
+        out.append(f"| {label} | – | – | – | – | {page['cpu']:.2f} | – | {page['errors']} | – |")
     out += ["", "| target (issue #18) | measured | verdict |", "|---|---:|---|"]
     if old and new:
         ratio = new["rate"] / max(old["rate"], 1e-9)
@@ -366,11 +412,13 @@ def render(results, ceiling=None, when="", machine=None, commit=""):
         p99, target = new["p99"], P99_TARGET[db["kind"]]
         out.append(f"| {kind}: POST p99 < {target:g} ms at {CLIENTS} clients | {_ms(p99)} ms | "
                    f"{_verdict(p99 < target, p99, target)} |")
-        if ceiling is not None:
-            ratio = new["cpu_per_request"] / max(ceiling.server_cpu_per_request(), 1e-9)
+        if page:
+            ratio = new["cpu_per_request"] / max(page["cpu"], 1e-9)
+            turns = (f"; turn by turn {', '.join(f'{n / max(c, 1e-9):.1f}' for n, c in zip(new['cpus'], page['cpus']))}"
+                     if page["cpus"] and new.get("cpus") else "")
             out.append(f"| {kind}: gunicorn CPU per check-in request ≤ {CPU_TARGET:g}× the bare Flask page's | "
-                       f"{new['cpu_per_request']:.2f} vs {ceiling.server_cpu_per_request():.2f} ms "
-                       f"({ratio:.1f}×) | {_verdict(ratio <= CPU_TARGET, ratio, CPU_TARGET)} |")
+                       f"{new['cpu_per_request']:.2f} vs {page['cpu']:.2f} ms ({ratio:.1f}×{turns}) | "
+                       f"{_verdict(ratio <= CPU_TARGET, ratio, CPU_TARGET)} |")
         ok = new["errors"] == 0 and new["recorded"] == new["successes"]
         out.append(f"| {kind}: no errors, visits recorded = successful check-ins | {new['errors']} errors, "
                    f"{new['recorded']:,} = {new['successes']:,} | {'met' if ok else '**not met**'} |")
@@ -381,6 +429,16 @@ def render(results, ceiling=None, when="", machine=None, commit=""):
     for note in [*db["notes"], *([results["skipped"]] if results.get("skipped") else [])]:
         out += ["", f"Note: {note}"]
     return "\n".join(out) + "\n"
+
+
+def _page(db, ceiling):
+    """The bare page's CPU for the ratio: {"cpu", "cpus", "errors", "interleaved"}, or None."""
+    if db.get("ceiling"):
+        found = db["ceiling"]
+        return {"cpu": found["cpu_per_request"], "cpus": found["cpus"], "errors": found["errors"], "interleaved": True}
+    if ceiling is not None:
+        return {"cpu": ceiling.server_cpu_per_request(), "cpus": [], "errors": ceiling.errors, "interleaved": False}
+    return None
 
 
 def failures(results):
@@ -396,6 +454,9 @@ def failures(results):
                          f"{new['example_error'][:200]}")
         if new["recorded"] != new["successes"]:
             found.append(f"compare on {db['kind']}: {new['recorded']} visits for {new['successes']} check-ins")
+        if db.get("ceiling", {}).get("errors"):
+            found.append(f"compare on {db['kind']}: the bare page's turns had {db['ceiling']['errors']} errors "
+                         f"{db['ceiling']['error_kinds']}")
     return found
 
 
