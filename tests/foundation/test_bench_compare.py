@@ -48,3 +48,11 @@ def test_errors_on_the_bare_pages_turns_fail_the_run():
     failing.socket_errors = 2
     [failure] = compare.failures(_results(compare.ceiling_summary([failing])))
     assert "bare page's turns had 2 errors" in failure
+
+
+def test_a_sides_run_never_hands_a_device_out_twice():
+    for seconds, rounds in ((10, 3), (10, 6), (2, 1)):
+        sizes = compare.sized(compare.SMALL, seconds, rounds)
+        handed = compare.device_budget(3) + rounds * compare.device_budget(seconds)  # warm-up, then the turns
+        assert sizes["visitors"] >= handed and sizes["venues"] == compare.SMALL["venues"]
+    assert compare.sized(compare.SMALL, 2, 1)["visitors"] == compare.SMALL["visitors"]  # never fewer
