@@ -42,6 +42,8 @@ CLIENTS = 8
 #: very venue already records no visit (it returns the open one), and with 250,000 venues that
 #: happens about once in 500,000 check-ins, not once in 40,000.
 SMALL = {"venues": 250_000, "owners": 1_000, "visitors": 40_000, "old_visitors": 1_000, "old_visits": 1_000}
+
+
 def device_budget(seconds):
     """Remembered devices handed to one turn of `seconds`: more than any side checks in (1,500 a
     second), with room."""
@@ -246,7 +248,11 @@ class Ceiling:
         self.server = Gunicorn(portal_env("sqlite://", free_port()), os.path.join(workdir, "ceiling.log"),
                                app="bench.ceiling:app", ready_path="/")
         self.server.__enter__()
-        loadgen.run(self.server.url, "plain", CLIENTS, 2)  # warm up every worker
+        try:
+            loadgen.run(self.server.url, "plain", CLIENTS, 2)  # warm up every worker
+        except BaseException:
+            self.close()  # the caller never holds it: stop the server here
+            raise
 
     def turn(self, seconds):
         """One wrk run of the bare page, with gunicorn's CPU time over it."""
