@@ -56,3 +56,9 @@ def visits(**where):
 def visits_of(visitor):
     """A visitor's visits (given the Visitor or its id), oldest first."""
     return visits(visitor_id=getattr(visitor, "id", visitor))
+
+
+def post_writes():
+    """The writes of a one-tap check-in POST: the close of the visit before and the insert, one
+    statement on PostgreSQL (data-modifying WITHs), two on SQLite."""
+    return ["WITH"] if db.engine.dialect.name == "postgresql" else ["UPDATE", "INSERT"]

@@ -10,7 +10,7 @@ from portal.checkin import core
 from portal.checkin.core.arrival import _arrival, _arrival_page, _household
 from portal.checkin.core.closing import _close
 from portal.checkin.core.confirmation import _companions, _confirmation_page, _visit_page
-from portal.checkin.core.recording import _existing, _insert, _inside
+from portal.checkin.core.recording import _close_and_insert, _existing, _insert, _inside
 from portal.checkin.models import Visit
 from portal.crypto import plain_hash
 from portal.extensions import db, execute_compiled
@@ -74,12 +74,37 @@ def test_the_check_in_s_statements_answer_as_sqlalchemy_does(household):
 def test_an_insert_with_its_literal_values_and_returning(household):
     params = {"new_ref": core.new_ref(), "visitor": household["lead"], "venue": household["other"].id,
               "entrance": None, "lead_visit": None, "now": T0 + timedelta(minutes=9),
-              "due": T0 + timedelta(minutes=99), "method": "self", "form_nonce": None}
+              "due": T0 + timedelta(minutes=99), "method_in": "self", "form_nonce": None}
     new_id = execute_compiled(_insert(False), params).scalar()
     db.session.commit()
     visit = db.session.get(Visit, new_id)
     assert (visit.ref, visit.venue_id, visit.fabricated, visit.due_out_at) == (
         params["new_ref"], household["other"].id, False, T0 + timedelta(minutes=99))
+
+
+def test_a_check_in_elsewhere_closes_the_households_visit_before_and_records_the_new_one(household):
+    """On PostgreSQL the POST closes the visit before and records the new one in one statement
+    (`_close_and_insert`), whose rows are also SQLAlchemy's; on SQLite in two. The same outcome."""
+    lead, other, before = household["lead"], household["other"], household["visit"]
+    now = T0 + timedelta(minutes=5)
+    if db.engine.dialect.name == "postgresql":
+        params = {"new_ref": "one-statement-visit", "visitor": lead, "venue": other.id, "entrance": None,
+                  "lead_visit": None, "now": now, "due": now + timedelta(minutes=90), "method_in": "self",
+                  "form_nonce": "m" * 22, "person": lead, "method": "moved"}
+        compiled, plain = _both(_close_and_insert(True), params)
+        assert [row[-1] for _fields, row in compiled] == [False, False, True]  # two closed, one new
+
+        def but_new_id(rows):  # the sequence is not rolled back: each run's new visit has an id of its own
+            return [(fields, row[1:] if row[-1] else row) for fields, row in rows]
+
+        assert but_new_id(compiled) == but_new_id(plain)
+    recorded = core.check_in(lead, other.id, 90, now, nonce="m" * 22)
+    db.session.commit()
+    assert recorded.new and db.session.get(Visit, recorded.id).venue_id == other.id
+    closed = db.session.scalars(select(Visit).where(Visit.id != recorded.id)).all()
+    assert len(closed) == 2 and {(v.checked_out_at, v.out_method) for v in closed} == {(now, "moved")}
+    assert before.id in {v.id for v in closed}
+    assert core.check_in(lead, other.id, 90, now, nonce="m" * 22) == recorded._replace(new=False)  # a replay
 
 
 def test_an_expanding_in_runs_through_sqlalchemy(household):
@@ -121,7 +146,7 @@ def test_listeners_are_told_of_each_statement(household):
 def test_a_driver_s_error_is_sqlalchemy_s_and_the_session_goes_on(household):
     params = {"new_ref": household["visit"].ref, "visitor": household["lead"], "venue": household["other"].id,
               "entrance": None, "lead_visit": None, "now": T0 + timedelta(minutes=9),
-              "due": T0 + timedelta(minutes=99), "method": "self", "form_nonce": None}
+              "due": T0 + timedelta(minutes=99), "method_in": "self", "form_nonce": None}
     with pytest.raises(IntegrityError):  # the visit's ref is taken
         execute_compiled(_insert(False), params)
     db.session.rollback()

@@ -79,7 +79,12 @@ def _closing(which, guarded, params):
     joined later ("check them in too"), so the fix-up below runs only for such households.
     """
     one = _one_or_many(params)
-    closed = run(_close(which, guarded, one), params).all()
+    return follow_leads(run(_close(which, guarded, one), params).all())
+
+
+def follow_leads(closed):
+    """Give each follower among these closed rows (what `_close` returned) its lead's end, where
+    its own due time differed; returns the rows."""
     ended = {row.id: (row.checked_out_at, row.out_method) for row in closed}
     for row in closed:
         lead = ended.get(row.lead_visit_id)
@@ -98,10 +103,15 @@ def visit_aliases():
 
 def close_moving(ids, venue_id, now, method="moved", nonce=None):
     """Close the open visits of these people anywhere but this venue, and their overdue ones."""
+    _closing("moving", bool(nonce), moving_params(ids, venue_id, now, method, nonce))
+
+
+def moving_params(ids, venue_id, now, method="moved", nonce=None):
+    """The parameters of `_close("moving", …)` (before `_one_or_many`)."""
     params = {"ids": list(ids), "venue": venue_id, "now": now, "method": method}
     if nonce:
         params["form_nonce"] = nonce
-    _closing("moving", bool(nonce), params)
+    return params
 
 
 def close_overdue(ids, now):

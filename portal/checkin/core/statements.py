@@ -6,7 +6,9 @@ import secrets
 
 from flask import g
 
-from ...extensions import close_page_connection, db, execute_compiled, open_page_connection, page_connection
+from ...extensions import (
+    close_page_connection, db, execute_compiled, open_page_connection, page_connection, statement_connection,
+)
 from ..models import Visit
 
 #: The visits table, for the statements that write it.
@@ -18,12 +20,18 @@ def new_ref():
     return secrets.token_urlsafe(16)
 
 
-def run(statement, params):
+def run(statement, params, writes=None):
     """Execute a statement of these rules on the request's statement connection, compiled once (a
-    write is noted); returns its rows, fetched."""
-    if statement.is_dml:
+    write is noted: an INSERT, UPDATE or DELETE, or `writes`, a SELECT with writing WITHs);
+    returns its rows, fetched."""
+    if statement.is_dml if writes is None else writes:
         g.core_wrote = True
     return execute_compiled(statement, params)
+
+
+def dialect():
+    """The name of the database the request's statements run on ("postgresql", "sqlite")."""
+    return statement_connection().dialect.name
 
 
 def first_and_rows(statement, params):
