@@ -7,9 +7,10 @@ Written with SQLAlchemy Core statements built once per process and compiled once
 (`extensions.execute_compiled`, which runs them on the DBAPI cursor), returning plain rows, run on
 the session's connection (so that ORM callers share their transaction) or, on the visitor's pages,
 on a connection of the page's own without the session (`reading`, `writing`). A remembered visitor's
-check-in costs three statements: the look-up of venue, device and person (`arrival`, which also
-takes the person's lock on PostgreSQL), the `close` of the visit before and the `insert` of the
-new one. The ORM models stay the schema and
+check-in POST costs three statements: the look-up of venue, device and person (`arrival`, which
+also takes the person's lock on PostgreSQL), the `close` of the visit before and the `insert` of
+the new one, which PostgreSQL runs as one statement (`recording._close_and_insert`). The ORM
+models stay the schema and
 serve the rest of the portal; `services` adapts these functions for callers holding ORM objects.
 
 Every function takes `now` (aware UTC) and leaves the commit to the caller.

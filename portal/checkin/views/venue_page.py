@@ -228,8 +228,8 @@ def _commit_then(ref, token):
 def _one_tap(venue, action, now, person, entrance, locked, household_rows=None, quiet=()):
     """'Check in as …' with the dependents to tick, or 'Check out' while inside.
 
-    A remembered person's plain tap costs three statements: `core.arrival` (already run), then
-    `core.check_in`'s close and insert. The page costs `core.arrival_page` (the household came
+    A remembered person's plain tap costs three statements (two on PostgreSQL): `core.arrival`
+    (already run), then `core.check_in`'s close and insert. The page costs `core.arrival_page` (the household came
     and the notice hints with it); a tap with dependents ticked reads the household to check them.
     """
     form = TapForm()
