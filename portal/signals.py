@@ -258,12 +258,6 @@ def notice_hints():
                  if hasattr(receiver, "notice_hint"))
 
 
-def quiet_receivers(hints, said):
-    """The receivers of `hints` (from `notice_hints()`) whose hint `said` false: `said(i)` is the
-    i-th hint's value over the page's people (true when true for any of them)."""
-    return tuple(receiver for i, (receiver, _hint) in enumerate(hints) if not said(i))
-
-
 def _log_failure(signal, receiver, exc):
     # Type and location only: an exception's message can quote a visitor's name or phone.
     frames = traceback.extract_tb(exc.__traceback__)

@@ -24,10 +24,10 @@ from .closing import close_moving, close_overdue, close_visit
 from .confirmation import Companion, companions, confirmation_page, owns, visit_page
 from .recording import NonceTaken, Recorded, check_in, lock_person
 from .statements import (
-    commit, commit_page, hints_said, new_ref, reading, rollback, run, stop_writing, writing,
+    commit, commit_page, new_ref, quiet_receivers, reading, rollback, run, stop_writing, writing,
 )
 
 __all__ = ["Companion", "Member", "NonceTaken", "Person", "Recorded", "Stay", "arrival", "arrival_page", "check_in",
            "close_moving", "close_overdue", "close_visit", "commit", "commit_page", "companions", "confirmation_page",
-           "hints_said", "household", "lock_person", "named", "new_ref", "owns", "reading", "rollback", "run",
+           "household", "lock_person", "named", "new_ref", "owns", "quiet_receivers", "reading", "rollback", "run",
            "stop_writing", "visit_page", "writing"]

@@ -65,7 +65,7 @@ def _arrival_page(by, hints):
 
 def arrival_page(by, key, device_hash=None, hints=()):
     """What a venue page (GET) looks up, in one statement: (the `arrival` row, the household's
-    rows for `household(…, rows=…)` and `hints_said`), or None when there is no such venue. The
+    rows for `household(…, rows=…)` and `quiet_receivers`), or None when there is no such venue. The
     household's rows are of no one when the device is not remembered. `hints`: those of
     `signals.notice_hints()`, asked of each member."""
     return first_and_rows(_arrival_page(by, hints), {"key": key, "device_hash": device_hash or ""})

@@ -50,7 +50,7 @@ def _confirmation_page(hints):
 def confirmation_page(ref, device_hash, hints=()):
     """What the confirmation looks up, in one statement: (the `visit_page` row, the rows of the
     device's household with those who came along, for `companions(…, rows=…)`, with `hints`, those
-    of `signals.notice_hints()`, asked of each member, for `hints_said`), or None."""
+    of `signals.notice_hints()`, asked of each member, for `quiet_receivers`), or None."""
     return first_and_rows(_confirmation_page(hints), {"ref": ref, "device_hash": device_hash or ""})
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, exists, insert, literal, null, or_, sele
 
 from ...visitors.models import Visitor
 from ..models import Visit
-from .closing import _close, close_moving, follow_leads, moving_params, visit_aliases
+from .closing import _close, _one_or_many, close_moving, follow_leads, moving_params, visit_aliases
 from .statements import VISITS, dialect, new_ref, run
 
 
@@ -118,9 +118,10 @@ def _close_and_insert(guarded):
 
 def _close_then_insert(params, guarded):
     """Run `_close_and_insert`; the new visit's id, or None when it recorded none."""
-    moving = moving_params([params["visitor"]], params["venue"], params["now"], nonce=params["form_nonce"])
-    moving["person"] = moving.pop("ids")[0]
-    rows = run(_close_and_insert(guarded), {**params, **moving}, writes=True)
+    merged = {**params, **moving_params([params["visitor"]], params["venue"], params["now"],
+                                        nonce=params["form_nonce"])}
+    _one_or_many(merged)  # one person: `_close(…, one=True)`'s "person"
+    rows = run(_close_and_insert(guarded), merged, writes=True)
     follow_leads([row for row in rows if not row.new])
     return next((row.id for row in rows if row.new), None)
 

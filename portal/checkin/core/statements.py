@@ -46,9 +46,11 @@ def hint_columns(hints, visitor_id):
     return tuple(hint(visitor_id).label(f"hint_{i}") for i, (_receiver, hint) in enumerate(hints))
 
 
-def hints_said(rows):
-    """For `signals.quiet_receivers`: whether the i-th hint column is true on any of these rows."""
-    return lambda i: any(getattr(row, f"hint_{i}") for row in rows)
+def quiet_receivers(hints, rows):
+    """The receivers of `hints` whose hint column (`hint_columns`) is false on every one of a
+    look-up's rows, for `signals.notices_for(…, quiet=…)`; none without rows."""
+    return tuple(receiver for i, (receiver, _hint) in enumerate(hints)
+                 if rows and not any(getattr(row, f"hint_{i}") for row in rows))
 
 
 def reading():

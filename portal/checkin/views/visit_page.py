@@ -65,7 +65,7 @@ def confirmation(ref):
     return render_then_commit(
         "checkin/confirmation.html", visit=visit, venue=venue, people=[row, *going], now=now, word=word,
         same_day=local_date(row.checked_in_at) == local_date(now), csrf=csrf_input(),
-        notices=signals.notices_for(ids, now, signals.quiet_receivers(hints, core.hints_said(rows))),
+        notices=signals.notices_for(ids, now, core.quiet_receivers(hints, rows)),
     )
 
 
