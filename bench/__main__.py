@@ -82,15 +82,19 @@ def _checkins(server, database, clients, seconds, rate=0):
                      device_cookie=device_cookie())
 
 
-def bench_checkins(database, seconds):
-    """Complete check-ins at each client count: {clients: (Run, visits the database gained)}."""
-    runs = {}
+def bench_checkins(database, seconds, ceiling):
+    """Complete check-ins at each client count, each followed by a turn of the bare page
+    (`ceiling`, a compare.Ceiling) at as many clients, so that the two are measured minutes, not
+    most of an hour, apart on a machine whose speed drifts: ({clients: (Run, visits the database
+    gained)}, {clients: the bare page's Run})."""
+    runs, pages = {}, {}
     for clients in CLIENTS:
-        log.info("%s: check-ins, %d clients for %s s", database.kind, clients, seconds)
+        log.info("%s: check-ins, %d clients for %s s, then the bare page", database.kind, clients, seconds)
         before = database.visits()
         run = _checkins(database.server, database, clients, seconds)
         runs[clients] = (run, database.visits() - before)
-    return runs
+        pages[clients] = ceiling.turn(seconds, clients)
+    return runs, pages
 
 
 def bench_purge(database, seconds, rate, window):
@@ -142,7 +146,11 @@ def bench_database(workdir, seconds, url=None, sizes=None, purge_window=90, prof
     with Gunicorn(database.env, os.path.join(workdir, f"{database.kind}-gunicorn.log")) as server:
         database.server = server
         _checkins(server, database, CLIENTS[0], 3)  # warm up every worker
-        result["runs"] = bench_checkins(database, seconds)
+        ceiling = compare.Ceiling(os.path.join(workdir, f"{database.kind}-ceiling"))
+        try:
+            result["runs"], result["ceiling"] = bench_checkins(database, seconds, ceiling)
+        finally:
+            ceiling.close()
         rate = min(DESIGN_PEAK, int(result["runs"][CLIENTS[0]][0].rate() * 0.5)) or 1
         result["purge"] = bench_purge(database, seconds, rate, purge_window)
         result["log"] = server.log_tail(3000)

@@ -254,10 +254,10 @@ class Ceiling:
             self.close()  # the caller never holds it: stop the server here
             raise
 
-    def turn(self, seconds):
+    def turn(self, seconds, clients=CLIENTS):
         """One wrk run of the bare page, with gunicorn's CPU time over it."""
         before = self.server.cpu_seconds()
-        run = loadgen.run(self.server.url, "plain", CLIENTS, seconds)
+        run = loadgen.run(self.server.url, "plain", clients, seconds)
         run.server_cpu = self.server.cpu_seconds() - before
         return run
 

@@ -161,8 +161,16 @@ def _sizes(results):
     return lines
 
 
+def _in_turn(results):
+    """`results` with, for a section of one database, the bare page's runs taken in turn with that
+    database's check-ins (bench_checkins) as its ceiling, where it has them."""
+    own = [db["ceiling"] for db in results["databases"] if db.get("ceiling")]
+    return dict(results, ceiling=own[0], in_turn=True) if len(results["databases"]) == 1 and own else results
+
+
 def render(results):
     """The generated section for the run's databases, as Markdown."""
+    results = _in_turn(results)
     m = results["machine"]
     names = " and ".join(db["version"].split()[0] for db in results["databases"])
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(results["started"]))
@@ -180,7 +188,8 @@ def render(results):
         "A check-in is three requests: the venue page, the POST, the confirmation it redirects to. "
         "Latencies in ms; *check-ins/s* counts POSTs answered with the redirect; *÷ ceiling* divides "
         "all check-in requests per second by the bare Flask page's requests per second at the same "
-        "number of clients.", "",
+        "number of clients" + (", the bare page loaded for as long right after each check-in run" if
+                               results.get("in_turn") else "") + ".", "",
         "| server | database | clients | check-ins/s | requests/s | POST p50 | POST p95 | POST p99 | "
         "check-in p99 (3 requests) | errors | ÷ ceiling | visits recorded = successful check-ins |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -267,9 +276,13 @@ def write_sections(path, sections):
 def failures(results):
     """Correctness checks of the run (errors, visits = successful check-ins); not timing."""
     found = []
-    for clients, run in results.get("ceiling", {}).items():
-        if run.errors:
-            found.append(f"ceiling {clients} clients: {run.errors} errors {run.error_kinds} {run.example_error[:200]}")
+    pages = [("", results.get("ceiling", {}))] + [(f"{db['kind']} ", db.get("ceiling", {}))
+                                                   for db in results["databases"]]
+    for kind, runs in pages:
+        for clients, run in runs.items():
+            if run.errors:
+                found.append(f"{kind}ceiling {clients} clients: {run.errors} errors {run.error_kinds} "
+                             f"{run.example_error[:200]}")
     for db in results["databases"]:
         for clients, (run, recorded) in db["runs"].items():
             if run.errors:
