@@ -93,18 +93,40 @@ def purge_notices(cutoff, limit=MAX_CHUNK):
     return len(rows)
 
 
+def _unused(cutoff):
+    """The conditions on a profile the purge may delete: not seen since `cutoff`, no visits and no
+    dependents left."""
+    child = Visitor.__table__.alias("child")
+    return (Visitor.last_seen_at < cutoff, Visitor.created_at < cutoff,
+            ~exists().where(Visit.visitor_id == Visitor.id), ~exists().where(child.c.lead_id == Visitor.id))
+
+
+def _candidates(cutoff, limit):
+    """Up to `limit` profiles the purge may delete, as they were when asked."""
+    return list(db.session.scalars(select(Visitor.id).where(*_unused(cutoff)).order_by(Visitor.id).limit(limit)))
+
+
+def _still_unused(ids, cutoff):
+    """Those of `ids` that may still be deleted, now that this transaction holds them: a person may
+    have checked in since they were picked, and deleting them would delete that visit with them.
+
+    A no-op UPDATE with the same conditions: on SQLite it takes the database's write lock first, so
+    it decides on the latest rows and nothing commits before the purge's chunk does; on PostgreSQL
+    it waits for a check-in holding the person's row and then finds `last_seen_at` renewed (every
+    check-in writes it when it is older than a day), and a check-in that comes later waits for the
+    purge's commit and finds no such person any more."""
+    return list(db.session.scalars(
+        update(Visitor).where(Visitor.id.in_(ids), *_unused(cutoff)).values(last_seen_at=Visitor.last_seen_at)
+        .returning(Visitor.id).execution_options(synchronize_session=False)
+    ))
+
+
 def purge_visitors(cutoff, limit=MAX_CHUNK):
     """Delete up to `limit` profiles not seen since `cutoff` with no visits and no dependents left."""
     _check(limit)
-    has_visit = exists().where(Visit.visitor_id == Visitor.id)
-    child = Visitor.__table__.alias("child")
-    has_child = exists().where(child.c.lead_id == Visitor.id)
-    ids = list(db.session.scalars(
-        select(Visitor.id)
-        .where(Visitor.last_seen_at < cutoff, Visitor.created_at < cutoff, ~has_visit, ~has_child)
-        .order_by(Visitor.id)
-        .limit(limit)
-    ))
+    ids = _candidates(cutoff, limit)
+    if ids:
+        ids = _still_unused(ids, cutoff)
     if not ids:
         return 0
     _release("visitors", ids)

@@ -114,3 +114,40 @@ def test_pages_hide_old_rows_before_the_purge(client, login, tracer, make, peopl
     html = client.get(case_url + f"visits?date_from={today - timedelta(days=DAYS)}&date_to={today}").get_data(as_text=True)
     assert "Chỗ Mới" in html and "Chỗ Cũ Quá Hạn" not in html
     assert _count(Visit) == 2  # still stored: only the purge deletes
+
+
+def test_a_person_who_checks_in_while_the_purge_picks_them_keeps_the_visit(make, people, monkeypatch):
+    """The purge picks the profiles to delete, then deletes them with their rows: a check-in that
+    commits in between must keep its visit and its person (it was answered as recorded)."""
+    from portal.privacy import services
+
+    venue = make.venue()
+    cutoff = people.now - timedelta(days=DAYS)
+    person = people.person(created=people.now - timedelta(days=60))
+    picked = services._candidates(cutoff, 100)
+    assert person.id in picked  # unseen for 60 days, no visits: the purge would delete them
+    visit = people.visit(person, venue, people.now)  # the check-in commits before the purge deletes
+    real = services._candidates
+    handed = []
+
+    def stale_then_real(cutoff, limit):  # the first chunk works on what was picked before the check-in
+        if handed:
+            return real(cutoff, limit)
+        handed.append(picked)
+        return picked
+
+    monkeypatch.setattr(services, "_candidates", stale_then_real)
+    totals, _ = _purge(cutoff)
+    assert totals["visitors"] == len(picked) - 1
+    assert db.session.get(Visit, visit.id) is not None and db.session.get(Visitor, person.id) is not None
+
+
+def test_the_purge_still_deletes_the_people_it_picked_who_stayed_away(make, people):
+    from portal.privacy import services
+
+    cutoff = people.now - timedelta(days=DAYS)
+    person_id = people.person(created=people.now - timedelta(days=60)).id
+    assert services._still_unused([person_id], cutoff) == [person_id]
+    db.session.rollback()
+    totals, _ = _purge(cutoff)
+    assert totals["visitors"] >= 1 and db.session.get(Visitor, person_id) is None
