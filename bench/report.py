@@ -164,8 +164,10 @@ def _sizes(results):
 def _in_turn(results):
     """`results` with, for a section of one database, the bare page's runs taken in turn with that
     database's check-ins (bench_checkins) as its ceiling, where it has them."""
-    own = [db["ceiling"] for db in results["databases"] if db.get("ceiling")]
-    return dict(results, ceiling=own[0], in_turn=True) if len(results["databases"]) == 1 and own else results
+    databases = results["databases"]
+    if len(databases) == 1 and databases[0].get("ceiling"):
+        return dict(results, ceiling=databases[0]["ceiling"], in_turn=True)
+    return results
 
 
 def render(results):

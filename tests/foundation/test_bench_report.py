@@ -15,8 +15,7 @@ def _results(own_ceiling=None):
     checkins = _run("checkin", 1.8)
     db = {"kind": "sqlite", "version": "SQLite 3", "runs": {8: (checkins, checkins.successes)},
           "purge": {"quiet": _run("checkin", 1.0), "during": _run("checkin", 1.0), "during_posts": [],
-                    "quiet_new": 0, "during_new": 0,
-                    "failed": False}}
+                    "quiet_new": 0, "during_new": 0, "failed": False}}
     if own_ceiling is not None:
         db["ceiling"] = {8: own_ceiling}
     return {"machine": {"cores": 2}, "ceiling": {8: _run("plain", 0.33)}, "databases": [db]}
