@@ -38,9 +38,9 @@ BASELINE = "ef72e7f"
 CLIENTS = 8
 #: A small seed, the same for both sides: the comparison is about the code of the check-in, and
 #: seeding both sides takes well under a minute like this. (The purge backlog is not needed.) The
-#: venues stay as many as in the full seed: a check-in of a person whom the seed put inside that
-#: very venue already records no visit (it returns the open one), and with 250,000 venues that
-#: happens about once in 500,000 check-ins, not once in 40,000.
+#: venues stay as many as in the full seed, so that people inside are spread as thinly. (A check-in
+#: of a person whom the seed put inside that very venue already records no visit; since
+#: 2026-12-05 the load's venues leave out those with anyone inside, `bench.database`.)
 SMALL = {"venues": 250_000, "owners": 1_000, "visitors": 40_000, "old_visitors": 1_000, "old_visits": 1_000}
 
 
