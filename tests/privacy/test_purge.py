@@ -1,7 +1,10 @@
 """`flask data purge`: the retention boundary, bounded chunks, and what goes with a visit or a person."""
+import threading
+import time
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from portal.checkin.models import Visit
 from portal.extensions import db
@@ -147,3 +150,46 @@ def test_the_purge_still_deletes_the_people_it_picked_who_stayed_away(make, peop
     db.session.rollback()
     totals, _ = _purge(cutoff)
     assert totals["visitors"] >= 1 and db.session.get(Visitor, person_id) is None
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_the_purge_waits_for_a_check_in_of_a_person_it_picked(app, make, people):
+    """Truly concurrent: a check-in holds the long-unseen person's row, uncommitted, while the purge
+    of another connection picks them (its snapshot shows no visit) and then waits for that row; once
+    the check-in commits, the purge keeps the person and the visit."""
+    from portal.checkin.services import check_in
+
+    venue = make.venue()
+    cutoff = people.now - timedelta(days=DAYS)
+    person = people.person(created=people.now - timedelta(days=60))
+    person_id = person.id
+    visit_id = check_in(person, venue, people.now).id  # holds the person's row, not committed yet
+    outcome = {}
+
+    def purge_elsewhere():
+        with app.app_context():
+            outcome["totals"], _ = _purge(cutoff)
+            db.session.remove()
+
+    purging = threading.Thread(target=purge_elsewhere)
+    purging.start()
+    _wait_for_a_lock_wait(app)  # the purge waits for the check-in's row lock
+    db.session.commit()
+    purging.join(timeout=30)
+    assert not purging.is_alive() and "totals" in outcome
+    db.session.expire_all()
+    assert db.session.get(Visitor, person_id) is not None and db.session.get(Visit, visit_id) is not None
+
+
+def _wait_for_a_lock_wait(app, seconds=20):
+    """The statement of a backend of this database that waits for a lock, once one does."""
+    deadline = time.monotonic() + seconds
+    with app.app_context(), db.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.scalar(text("SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND wait_event_type = 'Lock' LIMIT 1"))
+            conn.rollback()
+            if waiting:
+                return waiting
+            time.sleep(0.02)
+    raise AssertionError("the purge never waited for the check-in's lock")
