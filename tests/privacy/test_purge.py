@@ -173,7 +173,7 @@ def test_on_postgresql_the_purge_waits_for_a_check_in_of_a_person_it_picked(app,
 
     purging = threading.Thread(target=purge_elsewhere)
     purging.start()
-    _wait_for_a_lock_wait(app)  # the purge waits for the check-in's row lock
+    _wait_for_a_lock_wait()  # the purge waits for the check-in's row lock
     db.session.commit()
     purging.join(timeout=30)
     assert not purging.is_alive() and "totals" in outcome
@@ -181,15 +181,15 @@ def test_on_postgresql_the_purge_waits_for_a_check_in_of_a_person_it_picked(app,
     assert db.session.get(Visitor, person_id) is not None and db.session.get(Visit, visit_id) is not None
 
 
-def _wait_for_a_lock_wait(app, seconds=20):
-    """The statement of a backend of this database that waits for a lock, once one does."""
+def _wait_for_a_lock_wait(seconds=20):
+    """Until a backend of this database waits for a lock."""
     deadline = time.monotonic() + seconds
-    with app.app_context(), db.engine.connect() as conn:
+    with db.engine.connect() as conn:
         while time.monotonic() < deadline:
-            waiting = conn.scalar(text("SELECT query FROM pg_stat_activity WHERE datname = current_database() "
-                                       "AND wait_event_type = 'Lock' LIMIT 1"))
+            waiting = conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND wait_event_type = 'Lock'"))
             conn.rollback()
             if waiting:
-                return waiting
+                return
             time.sleep(0.02)
     raise AssertionError("the purge never waited for the check-in's lock")
