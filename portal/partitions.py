@@ -19,6 +19,10 @@ What a partitioned table cannot declare, and how it is kept:
   together, so they share a partition and are dropped together; before a partition goes, links
   into it from later days are cleared, as the row-by-row purge does.
 
+A statement's plan opens every partition it may search, those made ahead of time too. The
+check-in's hot path searches only visits begun before the day after tomorrow, written into its SQL
+(`checkin.core.statements.partition_horizon`), so its plans leave those partitions out.
+
 Everything here runs plain SQL on the connection it is given, and does nothing on SQLite.
 """
 import re

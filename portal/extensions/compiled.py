@@ -14,6 +14,7 @@ SQLAlchemy's (an IntegrityError, a disconnection that invalidates the pooled con
 A statement whose text depends on its parameters (an expanding IN) runs through SQLAlchemy.
 SQLAlchemy's `echo` does not log these statements; a `before_cursor_execute` listener sees them.
 """
+import weakref
 from collections import namedtuple
 from typing import NamedTuple
 
@@ -97,6 +98,7 @@ def _plan(statement, dialect):
 _plans = {}
 #: Plans kept at most: callers pass statements built once (`functools.cache`), a few dozen; a
 #: statement built anew for each request would run through SQLAlchemy instead of growing this.
+#: A statement's plan goes when the statement does (one rebuilt each day, dropped by its cache).
 PLANS_KEPT = 1000
 
 
@@ -108,12 +110,13 @@ def execute_compiled(statement, params, connection=None):
         connection = statement_connection()
     dialect = connection.dialect
     key = (id(statement), dialect.name)
-    found = _plans.get(key)
-    if found is None:
+    plan = _plans.get(key)
+    if plan is None:
         if len(_plans) >= PLANS_KEPT:
             return connection.execute(statement, params)
-        found = _plans[key] = (statement, _plan(statement, dialect))  # kept alive: its id stays its own
-    plan = found[1]
+        plan = _plans[key] = _plan(statement, dialect)
+        # Forgotten with the statement, before its id can be another's.
+        weakref.finalize(statement, _plans.pop, key, None).atexit = False
     if plan is False:
         return connection.execute(statement, params)
     return _run(connection, plan, plan.arguments(params), dialect)

@@ -170,3 +170,42 @@ def test_statements_beyond_the_plans_kept_run_through_sqlalchemy(household, monk
         assert list(execute_compiled(fresh, {}).scalars()) == [household["visit"].id]
     assert compiled._plans == kept
     assert execute_compiled(_household(), {"lead": household["lead"]}).first().member_id == household["lead"]
+
+
+@pytest.mark.postgresql
+def test_the_statements_bounded_by_a_horizon_answer_as_the_unbounded_ones(household):
+    """`statements.partition_horizon`'s bound leaves out only visits begun after it: none here."""
+    venue, lead, visit = household["venue"], household["lead"], household["visit"]
+    horizon = T0.date() + timedelta(days=2)
+    page = {"key": venue.token, "device_hash": plain_hash(DEVICE)}
+    confirmation = {"ref": visit.ref, "device_hash": plain_hash(DEVICE)}
+    for bounded, unbounded, params in [(_arrival_page("token", HINTS, horizon), _arrival_page("token", HINTS), page),
+                                       (_confirmation_page(HINTS, horizon), _confirmation_page(HINTS), confirmation)]:
+        compiled, plain = _both(bounded, params)
+        assert compiled == plain == _both(unbounded, params)[0] and compiled
+    now = T0 + timedelta(minutes=5)
+    params = {"new_ref": "bounded-visit", "visitor": lead, "venue": household["other"].id, "entrance": None,
+              "lead_visit": None, "now": now, "due": now + timedelta(minutes=90), "method_in": "self",
+              "form_nonce": "b" * 22, "person": lead, "method": "moved"}
+    rows = execute_compiled(_close_and_insert(True, horizon), params)
+    assert [row.new for row in rows] == [False, False, True]  # the visit and its dependent's closed
+    db.session.rollback()
+    # a horizon before the visits began: nothing is seen, so nothing closes
+    rows = execute_compiled(_close_and_insert(True, T0.date()), dict(params, new_ref="bounded-2"))
+    assert [row.new for row in rows] == [True]
+    db.session.rollback()
+
+
+def test_a_statement_s_plan_goes_with_the_statement(household):
+    """A statement rebuilt each day (`partition_horizon`) leaves no plan behind when its cache drops it."""
+    import gc
+
+    from portal.extensions import compiled
+
+    fresh = select(Visit.id).where(Visit.visitor_id == household["lead"])
+    key = (id(fresh), db.engine.dialect.name)
+    assert list(execute_compiled(fresh, {}).scalars()) == [household["visit"].id]
+    assert key in compiled._plans
+    del fresh
+    gc.collect()
+    assert key not in compiled._plans

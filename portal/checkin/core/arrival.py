@@ -1,6 +1,6 @@
 """The QR target's look-up: venue or entrance, device and person in one statement; the household
 with its open visits in another."""
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import LargeBinary, and_, bindparam, case, or_, select, type_coerce
@@ -12,7 +12,7 @@ from ...venues.models import Venue
 from ...visitors.models import Device, Visitor
 from ..models import Visit
 from .closing import close_overdue
-from .statements import first_and_rows, hint_columns, run
+from .statements import begun_before, first_and_rows, hint_columns, partition_horizon, run
 
 
 _VENUE = (Venue.id, Venue.name, Venue.address, Venue.status, Venue.default_stay_minutes, Venue.short_code,
@@ -47,18 +47,19 @@ def _arrival(by, lock):
     return statement.where(key == bindparam("key"))
 
 
-@cache
-def _arrival_page(by, hints):
+@lru_cache(maxsize=32)
+def _arrival_page(by, hints, horizon=None):
     """`_arrival(by, lock=False)` with the household of the remembered person on the same rows:
-    one row per member (the person and their dependents) and open visit of theirs, as
-    `_household` gives them, the venue's and person's columns repeated on each, and the notice
-    hints asked of each member."""
+    one row per member (the person and their dependents) and open visit of theirs (begun before
+    `horizon`, `statements.partition_horizon`), as `_household` gives them, the venue's and person's
+    columns repeated on each, and the notice hints asked of each member."""
     member, visit_venue = aliased(Visitor, name="member"), aliased(Venue, name="visit_venue")
     return (_arrival(by, False)
             .add_columns(*_member_columns(member, member.id == Visitor.id), *_STAY_COLUMNS,
                          visit_venue.name.label("visit_venue_name"), *hint_columns(hints, member.id))
             .outerjoin(member, or_(member.id == Visitor.id, member.lead_id == Visitor.id))
-            .outerjoin(Visit, and_(Visit.visitor_id == member.id, Visit.checked_out_at.is_(None)))
+            .outerjoin(Visit, and_(Visit.visitor_id == member.id, Visit.checked_out_at.is_(None),
+                                   *begun_before(Visit, horizon)))
             .outerjoin(visit_venue, visit_venue.id == Visit.venue_id)
             .order_by(member.id, Visit.checked_in_at))
 
@@ -68,7 +69,7 @@ def arrival_page(by, key, device_hash=None, hints=()):
     rows for `household(…, rows=…)` and `quiet_receivers`), or None when there is no such venue. The
     household's rows are of no one when the device is not remembered. `hints`: those of
     `signals.notice_hints()`, asked of each member."""
-    return first_and_rows(_arrival_page(by, hints), {"key": key, "device_hash": device_hash or ""})
+    return first_and_rows(_arrival_page(by, hints, partition_horizon()), {"key": key, "device_hash": device_hash or ""})
 
 
 def arrival(by, key, device_hash=None, lock=False):

@@ -1,12 +1,12 @@
 """Closing open visits: the visit before a check-in elsewhere, overdue ones at their due time, a
 check-out; the dependents who came along close with their lead."""
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import and_, bindparam, case, exists, or_, select, union_all, update
 from sqlalchemy.orm import aliased
 
 from ..models import Visit
-from .statements import VISITS, run
+from .statements import VISITS, begun_before, run
 
 
 def _of_people(column, one):
@@ -37,8 +37,8 @@ def _leads(visit, which, one):
     return and_(mine, visit.due_out_at <= now)
 
 
-@cache
-def _close(which, guarded, one):
+@lru_cache(maxsize=32)
+def _close(which, guarded, one, horizon=None):
     """UPDATE closing the open visits `which` selects, with the visits of the dependents who came
     with them (followers): at their due time, automatically, when that has passed, else at `now`
     with `method`. Returns what each closed row became, for `_closing`.
@@ -47,17 +47,19 @@ def _close(which, guarded, one):
     overdue ones), "overdue" (of the people `ids`) or "visit" (the visit `visit`).
     `guarded`: nothing closes when the form's `nonce` already recorded a visit (a replay).
     `one`: the people are one person, `person` (`_of_people`).
+    `horizon`: look only at visits begun before that day (`statements.partition_horizon`), or at every visit.
     """
     now = bindparam("now", type_=Visit.checked_in_at.type)
     lead, other, follower = visit_aliases()
     visits = VISITS.c
     # The rows by id, from a UNION of the leads and their open followers: each part is an index
     # search (visitor or id, then lead_visit_id); an OR of the two would scan every partition.
-    leads = select(lead.id).where(_leads(lead, which, one))
-    followers = select(follower.id).where(follower.lead_visit_id.in_(leads), follower.checked_out_at.is_(None))
-    condition = visits.id.in_(union_all(leads, followers))
+    leads = select(lead.id).where(_leads(lead, which, one), *begun_before(lead, horizon))
+    followers = select(follower.id).where(follower.lead_visit_id.in_(leads), follower.checked_out_at.is_(None),
+                                          *begun_before(follower, horizon))
+    condition = and_(visits.id.in_(union_all(leads, followers)), *begun_before(visits, horizon))
     if guarded:
-        condition = and_(condition, ~exists().where(other.nonce == bindparam("form_nonce")))
+        condition = and_(condition, ~exists().where(other.nonce == bindparam("form_nonce"), *begun_before(other, horizon)))
     overdue = visits.due_out_at <= now
     return (update(VISITS).where(condition)
             .values(checked_out_at=case((overdue, visits.due_out_at), else_=now),

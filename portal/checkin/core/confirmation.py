@@ -1,7 +1,7 @@
 """The confirmation page's look-ups: the visit with its venue, entrance and person, the device's
 person and their household with those who came along and the notice hints, in one statement (`confirmation_page`);
 the visit alone for its check-out (`visit_page`)."""
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, case, or_, select
@@ -11,7 +11,7 @@ from ...divisions.models import Division
 from ...venues.models import Venue
 from ...visitors.models import Device, Visitor
 from ..models import Visit
-from .statements import first_and_rows, hint_columns, run
+from .statements import begun_before, first_and_rows, hint_columns, partition_horizon, run
 
 
 @cache
@@ -38,20 +38,25 @@ def visit_page(ref, device_hash):
     return run(_visit_page(), {"ref": ref, "device_hash": device_hash or ""}).first()
 
 
-@cache
-def _confirmation_page(hints):
+@lru_cache(maxsize=16)
+def _confirmation_page(hints, horizon=None):
+    """`_visit_page` with the household's rows, looking at visits begun before `horizon`
+    (`statements.partition_horizon`)."""
     member, companion = aliased(Visitor, name="member"), aliased(Visit, name="companion")
     return (_visit_page()
             .add_columns(*_companion_columns(member, companion), *hint_columns(hints, member.id))
             .outerjoin(member, or_(member.id == Device.visitor_id, member.lead_id == Device.visitor_id))
-            .outerjoin(companion, and_(companion.visitor_id == member.id, companion.lead_visit_id == Visit.id)))
+            .outerjoin(companion, and_(companion.visitor_id == member.id, companion.lead_visit_id == Visit.id,
+                                       *begun_before(companion, horizon)))
+            .where(*begun_before(Visit, horizon)))
 
 
 def confirmation_page(ref, device_hash, hints=()):
     """What the confirmation looks up, in one statement: (the `visit_page` row, the rows of the
     device's household with those who came along, for `companions(…, rows=…)`, with `hints`, those
     of `signals.notice_hints()`, asked of each member, for `quiet_receivers`), or None."""
-    return first_and_rows(_confirmation_page(hints), {"ref": ref, "device_hash": device_hash or ""})
+    return first_and_rows(_confirmation_page(hints, partition_horizon()),
+                          {"ref": ref, "device_hash": device_hash or ""})
 
 
 def owns(row):

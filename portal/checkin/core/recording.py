@@ -1,7 +1,7 @@
 """Recording a visit: the insert that records nothing on a replayed nonce or for a person inside
 already, the household's dependents joining, and the person's lock."""
 from datetime import timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, insert, literal, null, or_, select, union_all, update
@@ -9,7 +9,7 @@ from sqlalchemy import and_, bindparam, exists, insert, literal, null, or_, sele
 from ...visitors.models import Visitor
 from ..models import Visit
 from .closing import _close, _one_or_many, close_moving, follow_leads, moving_params, visit_aliases
-from .statements import VISITS, dialect, new_ref, run
+from .statements import VISITS, begun_before, dialect, new_ref, partition_horizon, run
 
 
 class NonceTaken(ValueError):
@@ -26,18 +26,21 @@ class Recorded(NamedTuple):
     new: bool
 
 
-@cache
-def _insert(guarded):
+@lru_cache(maxsize=16)
+def _insert(guarded, horizon=None):
     """INSERT … SELECT of one visit, unless the person is inside this venue already (an open,
-    not overdue visit) or, `guarded`, the form's nonce recorded a visit already."""
+    not overdue visit) or, `guarded`, the form's nonce recorded a visit already; looking at the
+    visits begun before `horizon` (`statements.partition_horizon`) when given, else at every visit."""
     now = bindparam("now", type_=Visit.checked_in_at.type)
     _other = visit_aliases()[1]
     inside = exists().where(_other.visitor_id == bindparam("visitor", type_=Visit.visitor_id.type),
                             _other.venue_id == bindparam("venue", type_=Visit.venue_id.type),
-                            _other.checked_out_at.is_(None), _other.due_out_at > now)
+                            _other.checked_out_at.is_(None), _other.due_out_at > now,
+                            *begun_before(_other, horizon))
     condition = ~inside
     if guarded:
-        condition = and_(condition, ~exists().where(_other.nonce == bindparam("form_nonce")))
+        condition = and_(condition, ~exists().where(_other.nonce == bindparam("form_nonce"),
+                                                    *begun_before(_other, horizon)))
     # No parameter is named as a column ("method_in", not "in_method"): SQLAlchemy's own execution
     # of `_close_and_insert` would add such a key to its UPDATE's SET.
     values = select(
@@ -81,7 +84,7 @@ def check_in(visitor_id, venue_id, stay_minutes, now, *, method="self", nonce=No
               "lead_visit": None, "now": now, "due": now + timedelta(minutes=stay_minutes), "method_in": method,
               "form_nonce": nonce}
     if not dependents and dialect() == "postgresql":
-        visit_id = _close_then_insert(params, bool(nonce))
+        visit_id = _close_then_insert(params, bool(nonce), partition_horizon(now))
     else:
         close_moving([visitor_id, *dependents], venue_id, now, nonce=nonce)
         visit_id = run(_insert(bool(nonce)), params).scalar()
@@ -99,16 +102,17 @@ def check_in(visitor_id, venue_id, stay_minutes, now, *, method="self", nonce=No
     return recorded
 
 
-@cache
-def _close_and_insert(guarded):
+@lru_cache(maxsize=8)
+def _close_and_insert(guarded, horizon=None):
     """PostgreSQL: the close of one person's visit before (`_close("moving", …)`) and the insert of
     the new one in one statement, two data-modifying WITHs: one round trip fewer on the POST. The
     rows: what the close closed (`new` false), then the new visit's id if one was recorded (`new`
     true). Both parts see the snapshot taken after the person's lock, and the insert's conditions
     do not depend on the close: it closes visits elsewhere and overdue ones, which the insert's
-    "inside already" ignores, and the nonce guards both alike."""
-    closed = _close("moving", guarded, True).cte("closed")
-    inserted = _insert(guarded).cte("inserted")
+    "inside already" ignores, and the nonce guards both alike. Both look only at visits begun
+    before `horizon`."""
+    closed = _close("moving", guarded, True, horizon).cte("closed")
+    inserted = _insert(guarded, horizon).cte("inserted")
     return union_all(
         select(closed.c.id, closed.c.lead_visit_id, closed.c.checked_out_at, closed.c.out_method,
                literal(False).label("new")),
@@ -116,12 +120,12 @@ def _close_and_insert(guarded):
     )
 
 
-def _close_then_insert(params, guarded):
+def _close_then_insert(params, guarded, horizon):
     """Run `_close_and_insert`; the new visit's id, or None when it recorded none."""
     merged = {**params, **moving_params([params["visitor"]], params["venue"], params["now"],
                                         nonce=params["form_nonce"])}
     _one_or_many(merged)  # one person: `_close(…, one=True)`'s "person"
-    rows = run(_close_and_insert(guarded), merged, writes=True)
+    rows = run(_close_and_insert(guarded, horizon), merged, writes=True)
     follow_leads([row for row in rows if not row.new])
     return next((row.id for row in rows if row.new), None)
 

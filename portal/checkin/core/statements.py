@@ -3,9 +3,12 @@ statement connection: the session's, so that ORM callers share their transaction
 page's own without the session (`reading`, `writing`); noting writes, so that a page commits only
 when it wrote."""
 import secrets
+from datetime import timedelta, timezone
 
 from flask import g
+from sqlalchemy import literal_column
 
+from ...clock import utcnow
 from ...extensions import (
     close_page_connection, db, execute_compiled, open_page_connection, page_connection, statement_connection,
 )
@@ -32,6 +35,32 @@ def run(statement, params, writes=None):
 def dialect():
     """The name of the database the request's statements run on ("postgresql", "sqlite")."""
     return statement_connection().dialect.name
+
+
+def partition_horizon(now=None):
+    """PostgreSQL: the first UTC day no visit can have begun on yet, the day after tomorrow of the
+    later of the clock and `now` (a day in hand for a host's clock running ahead); None on SQLite.
+
+    The hot path's statements look for visits begun before it (`begun_before`): written into their
+    SQL, it lets their plans leave out the partitions made ahead of time (`partitions.DAYS_AHEAD`),
+    which a plan otherwise opens, index by index, at every run (docs/benchmarks.md). A statement is
+    built again for each new horizon, once a day."""
+    if dialect() != "postgresql":
+        return None
+    today = utcnow().date()
+    if now is not None:
+        today = max(today, (now.astimezone(timezone.utc) if now.tzinfo else now).date())
+    return today + timedelta(days=2)
+
+
+def begun_before(visit, day):
+    """The conditions that a visit (of the table or an alias, `visit`) began before the start of the
+    UTC `day`, none without a day. The day is a literal, so that the planner prunes by it (a
+    parameter would leave that to each run)."""
+    if day is None:
+        return ()
+    column = visit.checked_in_at
+    return (column < literal_column(f"TIMESTAMP '{day.isoformat()}'", column.type),)
 
 
 def first_and_rows(statement, params):
