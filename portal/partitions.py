@@ -21,7 +21,7 @@ What a partitioned table cannot declare, and how it is kept:
 
 A statement's plan opens every partition it may search, those made ahead of time too. The
 check-in's hot path searches only visits begun before the day after tomorrow, written into its SQL
-(`checkin.core.statements.partition_horizon`), so its plans leave those partitions out.
+(`horizon`), so its plans leave those partitions out.
 
 Everything here runs plain SQL on the connection it is given, and does nothing on SQLite.
 """
@@ -49,6 +49,17 @@ def is_partition(name):
 
 def utc_today():
     return datetime.now(timezone.utc).date()
+
+
+def horizon(now=None):
+    """The first UTC day no row can have begun on yet: the day after tomorrow of the later of today
+    and `now` (a day in hand for a host whose clock runs ahead). A statement bounded by it, written
+    into its SQL (`checkin.core.statements.begun_before`), leaves the partitions made ahead of time
+    out of its plan."""
+    today = utc_today()
+    if now is not None:
+        today = max(today, _naive_utc(now).date())
+    return today + timedelta(days=2)
 
 
 def applies(conn):

@@ -6,10 +6,11 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, insert, literal, null, or_, select, union_all, update
 
+from ... import partitions
 from ...visitors.models import Visitor
 from ..models import Visit
 from .closing import _close, _one_or_many, close_moving, follow_leads, moving_params, visit_aliases
-from .statements import VISITS, begun_before, dialect, new_ref, partition_horizon, run
+from .statements import VISITS, begun_before, dialect, new_ref, run
 
 
 class NonceTaken(ValueError):
@@ -84,7 +85,7 @@ def check_in(visitor_id, venue_id, stay_minutes, now, *, method="self", nonce=No
               "lead_visit": None, "now": now, "due": now + timedelta(minutes=stay_minutes), "method_in": method,
               "form_nonce": nonce}
     if not dependents and dialect() == "postgresql":
-        visit_id = _close_then_insert(params, bool(nonce), partition_horizon(now))
+        visit_id = _close_then_insert(params, bool(nonce), partitions.horizon(now))
     else:
         close_moving([visitor_id, *dependents], venue_id, now, nonce=nonce)
         visit_id = run(_insert(bool(nonce)), params).scalar()

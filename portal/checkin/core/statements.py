@@ -3,12 +3,11 @@ statement connection: the session's, so that ORM callers share their transaction
 page's own without the session (`reading`, `writing`); noting writes, so that a page commits only
 when it wrote."""
 import secrets
-from datetime import timedelta, timezone
 
 from flask import g
 from sqlalchemy import literal_column
 
-from ...clock import utcnow
+from ... import partitions
 from ...extensions import (
     close_page_connection, db, execute_compiled, open_page_connection, page_connection, statement_connection,
 )
@@ -38,19 +37,14 @@ def dialect():
 
 
 def partition_horizon(now=None):
-    """PostgreSQL: the first UTC day no visit can have begun on yet, the day after tomorrow of the
-    later of the clock and `now` (a day in hand for a host's clock running ahead); None on SQLite.
+    """PostgreSQL: `partitions.horizon(now)`, the first UTC day no visit can have begun on yet;
+    None on SQLite, whose visits are one plain table.
 
     The hot path's statements look for visits begun before it (`begun_before`): written into their
     SQL, it lets their plans leave out the partitions made ahead of time (`partitions.DAYS_AHEAD`),
     which a plan otherwise opens, index by index, at every run (docs/benchmarks.md). A statement is
     built again for each new horizon, once a day."""
-    if dialect() != "postgresql":
-        return None
-    today = utcnow().date()
-    if now is not None:
-        today = max(today, (now.astimezone(timezone.utc) if now.tzinfo else now).date())
-    return today + timedelta(days=2)
+    return partitions.horizon(now) if dialect() == "postgresql" else None
 
 
 def begun_before(visit, day):
